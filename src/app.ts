@@ -1,0 +1,58 @@
+/**
+ * Wiring: the database, the council's profile, its calendar and directory, and the workflow over them.
+ * Used by the server and every CLI command, so they all see the same setup.
+ */
+import { WorkingCalendar } from './domain/calendar.ts';
+import { Directory } from './domain/directory.ts';
+import type { ProtocolProfile } from './domain/profile.ts';
+import { loadProfile } from './protocols/index.ts';
+import type { Config } from './config.ts';
+import { type Database, openDatabase } from './store/database.ts';
+import { loadDirectoryFile, readDirectory } from './store/directory-store.ts';
+import { migrate } from './store/migrator.ts';
+import { PrismaTransferStore } from './store/transfer-store.ts';
+import { TransferWorkflow } from './workflow/transfers.ts';
+
+export interface App {
+  config: Config;
+  db: Database;
+  profile: ProtocolProfile;
+  calendar: WorkingCalendar;
+  store: PrismaTransferStore;
+  workflow: TransferWorkflow;
+  /** Re-reads the directory after it changes (e.g. `stepwise directory load`). */
+  reloadDirectory(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function openApp(config: Config, opts: { migrate?: boolean; log?: (line: string) => void } = {}): Promise<App> {
+  const profile = await loadProfile(config.STEPWISE_PROTOCOL);
+  const calendar = new WorkingCalendar(profile.calendar, { extraClosures: config.STEPWISE_CLOSURES ?? [] });
+  const db = await openDatabase({
+    ...(config.DATABASE_URL ? { databaseUrl: config.DATABASE_URL } : {}),
+    dataDir: config.STEPWISE_DATA_DIR,
+  });
+  try {
+    if (opts.migrate !== false) await migrate(db, { ...(opts.log ? { log: opts.log } : {}) });
+    if (config.STEPWISE_DIRECTORY) await loadDirectoryFile(db, config.STEPWISE_DIRECTORY, profile);
+    const store = new PrismaTransferStore(db.prisma);
+    const app: App = {
+      config,
+      db,
+      profile,
+      calendar,
+      store,
+      workflow: new TransferWorkflow({ profile, calendar, directory: await readDirectory(db), store }),
+      async reloadDirectory() {
+        app.workflow = new TransferWorkflow({ profile, calendar, directory: await readDirectory(db), store });
+      },
+      close: () => db.close(),
+    };
+    return app;
+  } catch (e) {
+    await db.close();
+    throw e;
+  }
+}
+
+export { Directory };

@@ -1,0 +1,125 @@
+/**
+ * The `stepwise` command. Every failure a person can cause (bad config, unreachable database, malformed
+ * file) is one clear line and a non-zero exit code; set STEPWISE_DEBUG=1 to see stack traces.
+ */
+import { parseArgs } from 'node:util';
+import { openApp } from '../app.ts';
+import { type Config, readConfig } from '../config.ts';
+import { loadProfile } from '../protocols/index.ts';
+import { openDatabase } from '../store/database.ts';
+import { loadDirectoryFile } from '../store/directory-store.ts';
+import { migrate } from '../store/migrator.ts';
+import { verifyStoredChain } from '../store/audit-store.ts';
+import { sweepDueTimers } from '../workflow/sweep.ts';
+import { showProfile } from './protocol-show.ts';
+
+const usage = `stepwise: step-up / step-down transfers for children's services
+
+Usage:
+  stepwise serve                     start the server (what \`npm start\` runs)
+  stepwise migrate                   apply database migrations
+  stepwise tick [--now <ISO time>]   run one sweep of due timers as of that time and exit
+  stepwise directory load <file>     replace the directory with a YAML file's teams and people
+  stepwise audit verify              check the audit trail's hash chain
+  stepwise protocol check <file>     validate a protocol profile file
+  stepwise protocol show <name> [--json]
+                                     show a protocol's routes, deadlines and ladder
+
+Environment: DATABASE_URL (absent: embedded PGlite in STEPWISE_DATA_DIR, default ./.stepwise),
+STEPWISE_PROTOCOL (hackney, lambeth, somerset, halton, manchester or a file; default manchester),
+STEPWISE_DIRECTORY, STEPWISE_CLOSURES, PORT (default 3978).`;
+
+export class UsageError extends Error {}
+
+function dbOptions(config: Config) {
+  return { ...(config.DATABASE_URL ? { databaseUrl: config.DATABASE_URL } : {}), dataDir: config.STEPWISE_DATA_DIR };
+}
+
+export async function run(argv: string[], out: (line: string) => void = console.log): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { now: { type: 'string' }, json: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' } },
+  });
+  const [command, sub, arg] = positionals;
+  if (values.help || !command || command === 'help') {
+    out(usage);
+    return command || values.help ? 0 : 2;
+  }
+  const config = readConfig();
+  switch (command) {
+    case 'serve': {
+      const { serve } = await import('../server/main.ts');
+      await serve(config);
+      return 0;
+    }
+    case 'migrate': {
+      const db = await openDatabase(dbOptions(config));
+      try {
+        const result = await migrate(db, { log: out });
+        out(result.applied.length ? `applied ${result.applied.length} migration(s) to ${db.describe}` : `${db.describe} is up to date (${result.alreadyApplied.length} migration(s))`);
+      } finally {
+        await db.close();
+      }
+      return 0;
+    }
+    case 'tick': {
+      const now = values.now ? new Date(values.now) : new Date();
+      if (Number.isNaN(now.getTime())) throw new UsageError(`--now: "${values.now}" is not a date and time (ISO 8601, e.g. 2026-11-23T09:00:00Z)`);
+      const app = await openApp(config);
+      try {
+        const report = await sweepDueTimers(app.workflow, app.store, now);
+        for (const h of report.handled) out(`${h.kind.padEnd(13)} ${h.summary}`);
+        out(report.handled.length ? `handled ${report.handled.length} due timer(s) as of ${now.toISOString()}` : `nothing due as of ${now.toISOString()}`);
+        if (report.skipped) out(`${report.skipped} timer(s) left for the next sweep: their transfer changed meanwhile`);
+      } finally {
+        await app.close();
+      }
+      return 0;
+    }
+    case 'directory': {
+      if (sub !== 'load' || !arg) throw new UsageError('usage: stepwise directory load <file>');
+      const profile = await loadProfile(config.STEPWISE_PROTOCOL);
+      const db = await openDatabase(dbOptions(config));
+      try {
+        await migrate(db);
+        const n = await loadDirectoryFile(db, arg, profile);
+        out(`loaded ${n.teams} team(s) and ${n.people} person(s) from ${arg} into ${db.describe}`);
+      } finally {
+        await db.close();
+      }
+      return 0;
+    }
+    case 'audit': {
+      if (sub !== 'verify') throw new UsageError('usage: stepwise audit verify');
+      const db = await openDatabase(dbOptions(config));
+      try {
+        await migrate(db);
+        const check = await verifyStoredChain(db.prisma);
+        if (check.intact) {
+          out(`intact: ${check.count} event(s), the chain ends at ${check.lastHash.slice(0, 16)}`);
+          return 0;
+        }
+        out(`broken at event #${check.seq}: ${check.reason} (${check.count} event(s) before it are intact)`);
+        return 1;
+      } finally {
+        await db.close();
+      }
+    }
+    case 'protocol': {
+      if (sub === 'check' && arg) {
+        const p = await loadProfile(arg);
+        out(`${arg}: valid ${p.name} profile: ${p.levels.length} levels, ${p.services.length} services, ${p.routes.length} routes, ${p.ladders.length} ladder(s)`);
+        return 0;
+      }
+      if (sub === 'show' && arg) {
+        const p = await loadProfile(arg);
+        out(values.json ? JSON.stringify(p, null, 2) : showProfile(p));
+        return 0;
+      }
+      throw new UsageError('usage: stepwise protocol check <file> | stepwise protocol show <name> [--json]');
+    }
+    default:
+      throw new UsageError(`unknown command "${command}"; run \`stepwise help\``);
+  }
+}

@@ -1,0 +1,30 @@
+/** The environment, read once and validated: a bad value is one clear line, never a stack trace. */
+import { z } from 'zod';
+
+const closures = z
+  .string()
+  .transform((s) => s.split(',').map((d) => d.trim()).filter(Boolean))
+  .pipe(z.array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'dates as YYYY-MM-DD, separated by commas')));
+
+export const configSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3978),
+  HOST: z.string().default('127.0.0.1'),
+  DATABASE_URL: z.string().min(1).optional(),
+  STEPWISE_DATA_DIR: z.string().min(1).default('./.stepwise'),
+  STEPWISE_PROTOCOL: z.string().min(1).default('manchester'),
+  STEPWISE_DIRECTORY: z.string().min(1).optional(),
+  /** Extra closure days (e.g. a Christmas shutdown) on top of bank holidays. */
+  STEPWISE_CLOSURES: closures.optional(),
+  STEPWISE_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+export type Config = z.infer<typeof configSchema>;
+
+export class ConfigError extends Error {}
+
+export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const blank = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== ''));
+  const result = configSchema.safeParse(blank);
+  if (result.success) return result.data;
+  const lines = result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+  throw new ConfigError(`invalid environment: ${lines.join('; ')}`);
+}

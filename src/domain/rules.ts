@@ -1,0 +1,198 @@
+/**
+ * The checks a request passes before it is sent, and what its route sets in motion: gates, consent,
+ * evidence wording, the receiving service, and the meetings and tasks with their due times.
+ */
+import { z } from 'zod';
+import type { WorkingCalendar } from './calendar.ts';
+import { type ConditionContext, evaluateCondition, type FieldError, type FormValues } from './form.ts';
+import type { MeetingRule, ProtocolProfile, Route, TaskRule } from './profile.ts';
+
+export const lawfulBases = [
+  'consent',
+  'public_task',
+  'legal_obligation',
+  'vital_interests',
+  'legitimate_interests',
+] as const;
+export const lawfulBasisLabels: Record<(typeof lawfulBases)[number], string> = {
+  consent: 'Consent',
+  public_task: 'Public task (statutory duty)',
+  legal_obligation: 'Legal obligation',
+  vital_interests: 'Vital interests',
+  legitimate_interests: 'Legitimate interests',
+};
+
+/**
+ * The family's agreement to the service, recorded separately from the lawful basis for sharing
+ * information: consent is one basis, never assumed (DESIGN.md, data protection).
+ */
+export const consentSchema = z.discriminatedUnion('status', [
+  z.strictObject({
+    status: z.literal('given'),
+    givenBy: z.string().trim().min(1, 'say who gave consent').max(120),
+    givenOn: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date (YYYY-MM-DD)'),
+    lawfulBasis: z.enum(lawfulBases),
+  }),
+  z.strictObject({
+    status: z.literal('not_sought'),
+    reason: z.string().min(1, 'choose the reason consent was not sought'),
+    rationale: z.string().trim().min(20, 'explain the decision in at least 20 characters').max(2000),
+    lawfulBasis: z.enum(lawfulBases),
+  }),
+  /** Only on routes that do not need consent (e.g. telling the family only if safe). */
+  z.strictObject({
+    status: z.literal('not_required'),
+    note: z.string().trim().max(2000).optional(),
+    lawfulBasis: z.enum(lawfulBases),
+  }),
+]);
+export type Consent = z.infer<typeof consentSchema>;
+
+/** Checks a consent record against the route and the profile; returns the problems in plain words. */
+export function checkConsent(profile: ProtocolProfile, route: Route, consent: Consent): FieldError[] {
+  const problems: FieldError[] = [];
+  const add = (message: string) => problems.push({ field: 'consent', message });
+  if (consent.status === 'not_required') {
+    if (route.consent.required) add(`The ${route.name} route needs the family's consent, or a recorded reason why it was not sought.`);
+    return problems;
+  }
+  if (consent.status === 'given') return problems;
+  if (consent.lawfulBasis === 'consent') add('Consent was not sought, so it cannot be the lawful basis for sharing.');
+  if (!route.consent.required) return problems;
+  if (route.consent.notSoughtReasons.length === 0) {
+    add(`The ${route.name} route needs the family's consent; it cannot be overridden.`);
+    return problems;
+  }
+  if (!route.consent.notSoughtReasons.includes(consent.reason)) {
+    const allowed = profile.consent.reasons.filter((r) => route.consent.notSoughtReasons.includes(r.id));
+    add(`Consent can only be overridden on this route for: ${allowed.map((r) => r.label).join('; ')}.`);
+  }
+  for (const refused of profile.consent.refused) {
+    if (new RegExp(refused.pattern, 'i').test(consent.rationale)) add(refused.message);
+  }
+  return problems;
+}
+
+export interface GateOutcome {
+  gate: string;
+  message: string;
+  blocking: boolean;
+}
+
+function fieldInstant(value: unknown, calendar: WorkingCalendar): Date | null {
+  if (typeof value !== 'string') return null;
+  return value.length === 10 ? calendar.at(value, '00:00') : new Date(value);
+}
+
+/** Runs the route's gates. Blocking ones refuse the request; the others are warnings kept with it. */
+export function checkGates(route: Route, ctx: ConditionContext): GateOutcome[] {
+  const out: GateOutcome[] = [];
+  for (const gate of route.gates) {
+    if (gate.when && !evaluateCondition(gate.when, ctx)) continue;
+    let passed: boolean;
+    if (gate.kind === 'require') passed = evaluateCondition(gate.require, ctx);
+    else {
+      const at = fieldInstant(ctx.values[gate.field], ctx.calendar);
+      if (!at) continue; // a missing date is the form's required-field error, not the gate's
+      const earliest = ctx.calendar.due(ctx.now, gate.atLeast);
+      passed =
+        ctx.values[gate.field]?.toString().length === 10
+          ? (ctx.values[gate.field] as string) >= ctx.calendar.localDate(earliest)
+          : at.getTime() >= earliest.getTime();
+    }
+    if (!passed) out.push({ gate: gate.id, message: gate.message, blocking: gate.blocking });
+  }
+  return out;
+}
+
+const reasonWords =
+  /\b(because|as|since|due to|owing to|caused by|given that|which means|meaning|evidenced by|for example|e\.g\.|shown by|so that|this is|namely)\b|:/i;
+
+export interface VagueWordFlag {
+  field: string;
+  word: string;
+  message: string;
+}
+
+/**
+ * Somerset's evidencing rule: vague words ('worried', 'unsuitable', 'inappropriate') used without saying why
+ * are flagged on the form. A sentence that gives a reason ("because...", "due to...", "for example...") passes.
+ */
+export function findVagueWords(profile: ProtocolProfile, route: Route, values: FormValues): VagueWordFlag[] {
+  if (!profile.evidence) return [];
+  const flags: VagueWordFlag[] = [];
+  for (const field of route.fields.filter((f) => f.evidence)) {
+    const text = values[field.id];
+    if (typeof text !== 'string') continue;
+    for (const sentence of text.split(/(?<=[.!?])\s+|\n+/)) {
+      if (reasonWords.test(sentence)) continue;
+      for (const word of profile.evidence.vagueWords) {
+        if (new RegExp(`\\b${word}\\b`, 'i').test(sentence)) {
+          flags.push({ field: field.id, word, message: `${field.label}: "${word}" - ${profile.evidence.message}` });
+        }
+      }
+    }
+  }
+  return flags;
+}
+
+/** The service that receives the request: the first matching `receiveVia`, else the route's own. */
+export function chooseReceivingService(route: Route, ctx: ConditionContext): { service: string; reason?: string } {
+  for (const via of route.receiveVia) {
+    if (evaluateCondition(via.when, ctx)) return { service: via.service, reason: via.reason };
+  }
+  return { service: route.to.service };
+}
+
+export type Anchor = 'submitted' | 'accepted' | 'allocated';
+
+export interface Scheduled<T> {
+  rule: T;
+  dueBy: Date | null;
+}
+
+function anchorTime(anchor: MeetingRule['anchor'], event: Anchor, at: Date, ctx: ConditionContext): Date | null {
+  if (typeof anchor === 'string') return anchor === event ? at : null;
+  // Field anchors are fixed when the request is submitted.
+  if (event !== 'submitted') return null;
+  const value = ctx.values[anchor.field];
+  if (typeof value !== 'string') return null;
+  return value.length === 10 ? ctx.calendar.nextWorkingStart(ctx.calendar.at(value, '00:00')) : new Date(value);
+}
+
+/** The meetings a route requires that this event starts, each with its due time (null: no deadline). */
+export function meetingsStartedBy(route: Route, event: Anchor, at: Date, ctx: ConditionContext): Scheduled<MeetingRule>[] {
+  const out: Scheduled<MeetingRule>[] = [];
+  for (const rule of route.meetings) {
+    if (rule.when && !evaluateCondition(rule.when, ctx)) continue;
+    const from = anchorTime(rule.anchor, event, at, ctx);
+    if (!from) continue;
+    out.push({ rule, dueBy: rule.within ? ctx.calendar.due(from, rule.within) : null });
+  }
+  return out;
+}
+
+/** The tasks this event starts, each with its due time. */
+export function tasksStartedBy(route: Route, event: Anchor, at: Date, ctx: ConditionContext): Scheduled<TaskRule>[] {
+  const out: Scheduled<TaskRule>[] = [];
+  for (const rule of route.tasks) {
+    if (rule.when && !evaluateCondition(rule.when, ctx)) continue;
+    const from = anchorTime(rule.anchor, event, at, ctx);
+    if (from) out.push({ rule, dueBy: ctx.calendar.due(from, rule.offset) });
+  }
+  return out;
+}
+
+/** The decision deadline, counted from submission or resubmission (more information restarts the clock). */
+export function decisionDue(route: Route, from: Date, calendar: WorkingCalendar): Date | null {
+  return route.decision.mode === 'decide' && route.decision.due ? calendar.due(from, route.decision.due) : null;
+}
+
+/** Routes a person in a team providing `service` may start with this command. */
+export function routesFor(profile: ProtocolProfile, service: string, command?: Route['command']): Route[] {
+  return profile.routes.filter((r) => r.from.services.includes(service) && (!command || r.command === command));
+}
+
+export function findRoute(profile: ProtocolProfile, routeId: string): Route | undefined {
+  return profile.routes.find((r) => r.id === routeId);
+}

@@ -1,0 +1,143 @@
+/**
+ * What a change tells people, as outbox rows: the card re-rendered for the receiving channel, a thread reply
+ * saying who did what, the requester told the outcome, the route's own notifications, and ladder pings.
+ * Channel texts carry the reference, staff names and states only: never the child's name or the narrative.
+ */
+import type { Person } from '../domain/directory.ts';
+import { evaluateCondition } from '../domain/form.ts';
+import { stateLabels } from '../domain/lifecycle.ts';
+import type { TransferEvent } from '../domain/profile.ts';
+import type { DisputeRow, NewOutbox, TransferRow } from './ports.ts';
+import type { TransferWorkflow } from './transfers.ts';
+
+const toldToRequester: TransferEvent[] = [
+  'more_info_requested',
+  'accepted',
+  'allocated',
+  'declined',
+  'advice_only',
+  'escalated',
+  'resolved',
+  'closed',
+];
+
+function eventText(w: TransferWorkflow, t: TransferRow, event: TransferEvent, actor: Person): string {
+  const who = `${actor.name} (${w.teamName(actor.teamId)})`;
+  switch (event) {
+    case 'submitted':
+      return `${t.ref} was sent by ${who} to ${w.teamName(t.receivingTeamId)}.`;
+    case 'resubmitted':
+      return `${t.ref} was resubmitted with more information by ${who}; the decision clock has restarted.`;
+    case 'more_info_requested':
+      return `${who} asked for more information on ${t.ref}; the decision clock is paused.`;
+    case 'accepted':
+      return `${t.ref} was accepted by ${who}. ${w.holderText(t)}.`;
+    case 'allocated': {
+      const worker = t.allocation?.workerId ? w.directory.person(t.allocation.workerId)?.name : t.allocation?.service;
+      return `${t.ref} was allocated${worker ? ` to ${worker}` : ''} by ${who}.`;
+    }
+    case 'declined': {
+      const reason = w.profile.declineReasons.find((r) => r.id === t.decision?.reason)?.label;
+      return `${t.ref} was declined by ${who}${reason ? `: ${reason}` : ''}. ${w.holderText(t)}.`;
+    }
+    case 'advice_only':
+      return `${who} gave advice on ${t.ref} without accepting it. ${w.holderText(t)}.`;
+    case 'withdrawn':
+      return `${t.ref} was withdrawn by ${who}.`;
+    case 'disputed':
+      return `${who} disputed the decision on ${t.ref}; it goes to the escalation ladder.`;
+    case 'escalated':
+      return `The disagreement on ${t.ref} was escalated to the next stage by ${who}.`;
+    case 'resolved':
+      return `The disagreement on ${t.ref} was resolved by ${who}. ${w.holderText(t)}.`;
+    case 'closed':
+      return `${t.ref} was closed by ${who}.`;
+  }
+}
+
+/** The outbox rows for one change. `event` null: the card is refreshed and nobody is told anything new. */
+export function outboxFor(
+  w: TransferWorkflow,
+  t: TransferRow,
+  event: TransferEvent | null,
+  actor: Person,
+  now: Date,
+): NewOutbox[] {
+  const key = (what: string) => `${what}:${t.id}:v${t.version}`;
+  const rows: NewOutbox[] = [];
+  if (t.state === 'draft') return rows;
+  rows.push({
+    idempotencyKey: key('card'),
+    transferId: t.id,
+    kind: 'card',
+    target: { teamId: t.receivingTeamId },
+    payload: { version: t.version },
+  });
+  if (!event) return rows;
+  const text = eventText(w, t, event, actor);
+  rows.push({ idempotencyKey: key('thread'), transferId: t.id, kind: 'thread', target: { teamId: t.receivingTeamId }, payload: { text } });
+  const told = new Set<string>();
+  const dm = (personId: string, message: string) => {
+    if (told.has(personId) || personId === actor.id) return;
+    told.add(personId);
+    rows.push({
+      idempotencyKey: `${key('dm')}:${personId}`,
+      transferId: t.id,
+      kind: 'dm',
+      target: { personId },
+      payload: { text: message },
+    });
+  };
+  if (toldToRequester.includes(event)) dm(t.requesterId, `${text} Current state: ${stateLabels[t.state]}.`);
+  const route = w.route(t.routeId);
+  const ctx = {
+    values: t.form,
+    sendingService: w.directory.team(t.sendingTeamId)?.service ?? '',
+    sendingServiceKind: 'other',
+    now,
+    calendar: w.calendar,
+  };
+  route.notify.forEach((rule, i) => {
+    if (rule.on !== event || (rule.when && !evaluateCondition(rule.when, ctx))) return;
+    const message = `${t.ref}: ${rule.message}`;
+    const to = rule.to;
+    if ('side' in to) {
+      const team = to.side === 'sending' ? t.sendingTeamId : t.receivingTeamId;
+      for (const p of w.directory.members(team, to.roles)) dm(p.id, message);
+    } else if ('requester' in to) dm(t.requesterId, message);
+    else if ('allocated' in to) {
+      if (t.allocation?.workerId) dm(t.allocation.workerId, message);
+    } else if ('field' in to) {
+      const emails = ([] as unknown[]).concat(t.form[to.field] ?? []).filter((e): e is string => typeof e === 'string');
+      for (const email of emails) {
+        const person = w.directory.byEmail(email);
+        if (person) dm(person.id, message);
+        else {
+          rows.push({ idempotencyKey: `${key('email')}:${i}:${email}`, transferId: t.id, kind: 'email', target: { email }, payload: { text: message } });
+        }
+      }
+    } else {
+      for (const team of w.directory.teamsProviding(to.service)) {
+        rows.push({ idempotencyKey: `${key('team')}:${i}:${team.id}`, transferId: t.id, kind: 'team', target: { teamId: team.id }, payload: { text: message } });
+      }
+    }
+  });
+  return rows;
+}
+
+/** Pings for the people at the dispute's current stage, on both sides, by DM and in the escalation channel. */
+export function ladderPings(w: TransferWorkflow, t: TransferRow, dispute: DisputeRow, reason: string): NewOutbox[] {
+  const stage = dispute.ladder.stages[dispute.stageIndex];
+  if (!stage) return [];
+  const key = `ladder:${dispute.id}:${dispute.stageIndex}:${reason}`;
+  const due = dispute.stageDueAt ? ` by ${w.calendar.localDate(dispute.stageDueAt)} ${w.calendar.localTime(dispute.stageDueAt)}` : '';
+  const text = `${t.ref} disagreement, stage ${dispute.stageIndex + 1} of ${dispute.ladder.stages.length} (${stage.name}): ${stage.who} to resolve${due}.`;
+  const people = [...w.stagePeople(t, dispute, 'sending'), ...w.stagePeople(t, dispute, 'receiving')];
+  const rows: NewOutbox[] = [
+    { idempotencyKey: `${key}:channel`, transferId: t.id, kind: 'escalation', target: { escalation: true }, payload: { text, disputeId: dispute.id } },
+  ];
+  for (const p of new Map(people.map((x) => [x.id, x])).values()) {
+    rows.push({ idempotencyKey: `${key}:${p.id}`, transferId: t.id, kind: 'dm', target: { personId: p.id }, payload: { text, disputeId: dispute.id } });
+  }
+  return rows;
+}

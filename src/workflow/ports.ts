@@ -1,0 +1,179 @@
+/**
+ * What the workflow needs from storage. The store applies a command's writes (state, audit event, timers,
+ * meetings, dispute, outbox) in one transaction, so a state change never exists without its event and timers.
+ */
+import type { AuditEntry } from '../domain/audit.ts';
+import type { FormValues } from '../domain/form.ts';
+import type { TransferState } from '../domain/lifecycle.ts';
+import type { Ladder } from '../domain/profile.ts';
+import type { Consent } from '../domain/rules.ts';
+
+export type Side = 'sending' | 'receiving';
+
+export interface Flag {
+  kind: 'warning' | 'vague_word' | 'step_back_up' | 'routing';
+  message: string;
+}
+
+export interface DecisionRecord {
+  action: 'accept' | 'decline' | 'advice_only' | 'request_info';
+  byId: string;
+  at: string;
+  reason?: string;
+  text?: string;
+}
+
+export interface AllocationRecord {
+  byId: string;
+  at: string;
+  workerId?: string;
+  service?: string;
+  note?: string;
+}
+
+export interface TransferRow {
+  id: string;
+  number: number;
+  ref: string;
+  profileId: string;
+  routeId: string;
+  kind: string;
+  fromLevel: string;
+  toLevel: string;
+  sendingTeamId: string;
+  receivingTeamId: string;
+  requesterId: string;
+  state: TransferState;
+  version: number;
+  holder: Side;
+  childKey: string | null;
+  childInitials: string;
+  childAgeBand: string;
+  form: FormValues;
+  consent: Consent;
+  flags: Flag[];
+  decision: DecisionRecord | null;
+  allocation: AllocationRecord | null;
+  pausedAt: Date | null;
+  pausedMs: number;
+  createdAt: Date;
+  submittedAt: Date | null;
+  updatedAt: Date;
+  closedAt: Date | null;
+}
+
+export type NewTransfer = Omit<TransferRow, 'number' | 'ref'>;
+export type TransferPatch = Partial<
+  Pick<
+    TransferRow,
+    | 'state'
+    | 'holder'
+    | 'form'
+    | 'flags'
+    | 'decision'
+    | 'allocation'
+    | 'pausedAt'
+    | 'pausedMs'
+    | 'submittedAt'
+    | 'closedAt'
+    | 'receivingTeamId'
+  >
+>;
+
+export type TimerKind = 'decision_due' | 'meeting_due' | 'task_due' | 'ladder_stage';
+
+export interface TimerRow {
+  id: string;
+  transferId: string | null;
+  kind: TimerKind;
+  key: string;
+  dueAt: Date;
+  status: 'pending' | 'done' | 'cancelled' | 'met';
+  occurrence: number;
+  payload: Record<string, unknown>;
+}
+export type NewTimer = Omit<TimerRow, 'id' | 'status' | 'occurrence'>;
+
+export interface MeetingRow {
+  id: string;
+  transferId: string;
+  meetingKey: string;
+  label: string;
+  status: 'required' | 'optional' | 'scheduled' | 'held' | 'not_held';
+  dueBy: Date | null;
+  scheduledAt: Date | null;
+  outcome: Record<string, unknown> | null;
+}
+
+export interface DisputeRow {
+  id: string;
+  transferId: string;
+  openedById: string;
+  reason: string;
+  ladder: Ladder;
+  stageIndex: number;
+  stageDueAt: Date | null;
+  status: 'open' | 'resolved';
+  resolution: { outcome: 'upheld' | 'overturned'; rationale: string; byId: string; at: string } | null;
+  createdAt: Date;
+  resolvedAt: Date | null;
+}
+
+export interface NewOutbox {
+  idempotencyKey: string;
+  transferId: string | null;
+  kind: string;
+  target: Record<string, unknown>;
+  payload: Record<string, unknown>;
+}
+
+/** Everything a command writes besides the transfer row itself. */
+export interface Changes {
+  audit: Omit<AuditEntry, 'transferId'>;
+  timers?: NewTimer[];
+  /** Timers met or made moot by this change: matched by key, or by kind. */
+  settleTimers?: { keys?: string[]; kinds?: TimerKind[]; status: 'met' | 'cancelled' };
+  meetings?: MeetingRow[];
+  meetingUpdates?: Pick<MeetingRow, 'id' | 'status' | 'scheduledAt' | 'outcome'>[];
+  dispute?: { insert?: DisputeRow; update?: Pick<DisputeRow, 'id' | 'stageIndex' | 'stageDueAt' | 'status' | 'resolution' | 'resolvedAt'> };
+  outbox?: NewOutbox[];
+}
+
+export interface TransferFilter {
+  teamIds?: string[];
+  requesterId?: string;
+  states?: TransferState[];
+  limit?: number;
+}
+
+export interface TransferStore {
+  find(refOrId: string): Promise<TransferRow | null>;
+  list(filter: TransferFilter): Promise<TransferRow[]>;
+  meetings(transferId: string): Promise<MeetingRow[]>;
+  openDispute(transferId: string): Promise<DisputeRow | null>;
+  /** The latest step-down of this child closed or accepted at or after `since`. */
+  lastStepDown(profileId: string, childKey: string, since: Date): Promise<TransferRow | null>;
+  /** Inserts the transfer and its writes; `outbox` builds the messages once the reference is assigned. */
+  create(row: NewTransfer, changes: Changes, outbox?: (created: TransferRow) => NewOutbox[]): Promise<TransferRow>;
+  /** Applies the patch only if the row is still at `expectedVersion`; null when someone changed it first. */
+  update(id: string, expectedVersion: number, patch: TransferPatch, changes: Changes): Promise<TransferRow | null>;
+}
+
+/** Timers: claimed with FOR UPDATE SKIP LOCKED and finished in the same transaction as their writes. */
+export interface TimerStore extends TransferStore {
+  transaction<T>(fn: (store: TimerStore) => Promise<T>): Promise<T>;
+  /** Claims up to `limit` pending timers due at `now`, oldest first, skipping rows another sweeper holds. */
+  claimDue(now: Date, limit: number): Promise<TimerRow[]>;
+  /** Applies a handled timer's writes and marks it done; false if the transfer changed meanwhile. */
+  finishTimer(timer: TimerRow, action: SweepAction, now: Date): Promise<boolean>;
+}
+
+export interface SweepAction {
+  outbox?: NewOutbox[];
+  timers?: NewTimer[];
+  audit?: AuditEntry;
+  dispute?: Changes['dispute'];
+  transfer?: { id: string; expectedVersion: number; patch: TransferPatch };
+  /** What the sweep did, for `stepwise tick` to print. */
+  summary: string;
+}

@@ -1,0 +1,775 @@
+/**
+ * The use cases of a transfer request. Each one validates its input, checks who is acting against the
+ * directory, asks the domain whether the change is allowed, and hands the store one set of writes
+ * (state, audit event, timers, meetings, dispute, outbox) to commit together.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import type { z } from 'zod';
+import type { WorkingCalendar } from '../domain/calendar.ts';
+import type { Directory, Person } from '../domain/directory.ts';
+import { type ConditionContext, type FormValues, initials, ageBand, parseForm } from '../domain/form.ts';
+import { nextStage, stageAt } from '../domain/ladder.ts';
+import {
+  holderAfter,
+  stateLabels,
+  type TransferAction,
+  type TransferState,
+  transition,
+} from '../domain/lifecycle.ts';
+import type { ProtocolProfile, Route, TransferEvent } from '../domain/profile.ts';
+import { defaultDeciders, type Role } from '../domain/roles.ts';
+import {
+  type Anchor,
+  checkConsent,
+  checkGates,
+  chooseReceivingService,
+  decisionDue,
+  findRoute,
+  findVagueWords,
+  meetingsStartedBy,
+  tasksStartedBy,
+} from '../domain/rules.ts';
+import * as cmd from './commands.ts';
+import { EmergencyRoute, WorkflowError } from './errors.ts';
+import { ladderPings, outboxFor } from './notifications.ts';
+import type {
+  Changes,
+  DisputeRow,
+  Flag,
+  MeetingRow,
+  NewTimer,
+  Side,
+  TransferPatch,
+  TransferRow,
+  TransferStore,
+} from './ports.ts';
+
+export interface WorkflowDeps {
+  profile: ProtocolProfile;
+  calendar: WorkingCalendar;
+  directory: Directory;
+  store: TransferStore;
+  newId?: () => string;
+}
+
+const managers: Role[] = ['senior', 'team_manager', 'service_manager', 'head_of_service', 'director'];
+
+function parse<T extends z.ZodType>(schema: T, input: unknown): z.output<T> {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  const fieldErrors = result.error.issues.map((i) => ({ field: i.path.join('.') || 'input', message: i.message }));
+  throw new WorkflowError('invalid', fieldErrors.map((e) => `${e.field}: ${e.message}`).join('; '), fieldErrors);
+}
+
+/** A stable key for finding the same child again without indexing the case-system id itself. */
+export function childKey(profileId: string, childRef: string): string {
+  return createHash('sha256').update(`${profileId}:${childRef.trim().toUpperCase()}`).digest('hex');
+}
+
+export class TransferWorkflow {
+  readonly profile: ProtocolProfile;
+  readonly calendar: WorkingCalendar;
+  readonly directory: Directory;
+  private readonly store: TransferStore;
+  private readonly newId: () => string;
+
+  constructor(deps: WorkflowDeps) {
+    this.profile = deps.profile;
+    this.calendar = deps.calendar;
+    this.directory = deps.directory;
+    this.store = deps.store;
+    this.newId = deps.newId ?? randomUUID;
+  }
+
+  // ---- lookups -------------------------------------------------------------------------------------------
+
+  person(personId: string): Person {
+    const p = this.directory.person(personId);
+    if (!p) {
+      throw new WorkflowError(
+        'unknown_person',
+        'You are not in the Stepwise directory, so you cannot act on transfers. Ask your council administrator to add you.',
+      );
+    }
+    return p;
+  }
+
+  route(routeId: string): Route {
+    const route = findRoute(this.profile, routeId);
+    if (!route) {
+      const ids = this.profile.routes.map((r) => r.id).join(', ');
+      throw new WorkflowError('not_found', `There is no route "${routeId}" in the ${this.profile.name}; routes: ${ids}.`);
+    }
+    return route;
+  }
+
+  async get(ref: string): Promise<TransferRow> {
+    const t = await this.store.find(ref);
+    if (!t) throw new WorkflowError('not_found', `No transfer ${ref} was found. Check the reference (for example SW-000012).`);
+    return t;
+  }
+
+  private conditionContext(values: FormValues, sendingTeamId: string, now: Date): ConditionContext {
+    const team = this.directory.team(sendingTeamId);
+    const service = this.profile.services.find((s) => s.id === team?.service);
+    return {
+      values,
+      sendingService: service?.id ?? '',
+      sendingServiceKind: service?.kind ?? 'other',
+      now,
+      calendar: this.calendar,
+    };
+  }
+
+  // ---- authorisation -------------------------------------------------------------------------------------
+
+  /** The sending side: the requester, or a senior or manager of the sending team. */
+  isSender(t: TransferRow, p: Person): boolean {
+    return p.id === t.requesterId || (p.teamId === t.sendingTeamId && this.directory.hasRole(p, managers));
+  }
+
+  /** The receiving side's deciders: members of the receiving team with a deciding role for the route. */
+  isDecider(t: TransferRow, p: Person): boolean {
+    const route = this.route(t.routeId);
+    return p.teamId === t.receivingTeamId && this.directory.hasRole(p, route.decision.deciders ?? defaultDeciders);
+  }
+
+  /** People at a ladder stage on one side: that team's holders of the roles, else the same service's, else anyone's. */
+  stagePeople(t: TransferRow, dispute: DisputeRow, side: Side): Person[] {
+    const stage = dispute.ladder.stages[dispute.stageIndex];
+    if (!stage) return [];
+    const roles = side === 'sending' ? stage.roles.sending : stage.roles.receiving;
+    const teamId = side === 'sending' ? t.sendingTeamId : t.receivingTeamId;
+    const own = this.directory.members(teamId, roles);
+    if (own.length) return own;
+    const service = this.directory.team(teamId)?.service;
+    const sameService = this.directory.people.filter(
+      (p) => this.directory.team(p.teamId)?.service === service && this.directory.hasRole(p, roles),
+    );
+    if (sameService.length) return sameService;
+    return this.directory.people.filter((p) => this.directory.hasRole(p, roles));
+  }
+
+  private authorise(t: TransferRow, p: Person, action: TransferAction, dispute: DisputeRow | null): void {
+    const by: string = ({
+      submit: 'sender',
+      request_info: 'receiver',
+      resubmit: 'sender',
+      accept: 'receiver',
+      decline: 'receiver',
+      advice_only: 'receiver',
+      allocate: 'receiver',
+      schedule_handover: 'involved',
+      complete_handover: 'involved',
+      dispute: 'sender',
+      escalate: 'ladder',
+      resolve: 'ladder',
+      withdraw: 'sender',
+      close: 'either',
+    } as const)[action];
+    const involved =
+      p.teamId === t.sendingTeamId || p.teamId === t.receivingTeamId || p.id === t.allocation?.workerId;
+    const onLadder =
+      dispute !== null &&
+      [...this.stagePeople(t, dispute, 'sending'), ...this.stagePeople(t, dispute, 'receiving')].some((x) => x.id === p.id);
+    const allowed =
+      by === 'sender'
+        ? this.isSender(t, p)
+        : by === 'receiver'
+          ? this.isDecider(t, p)
+          : by === 'involved'
+            ? involved
+            : by === 'ladder'
+              ? onLadder || (action === 'escalate' && (this.isSender(t, p) || this.isDecider(t, p)))
+              : this.isSender(t, p) || this.isDecider(t, p) || p.id === t.allocation?.workerId;
+    if (allowed) return;
+    const who: Record<string, string> = {
+      sender: `the person who made the request or a manager of ${this.teamName(t.sendingTeamId)}`,
+      receiver: `a ${(this.route(t.routeId).decision.deciders ?? defaultDeciders).map((r) => r.replace('_', ' ')).join(' / ')} of ${this.teamName(t.receivingTeamId)}`,
+      involved: `a member of ${this.teamName(t.sendingTeamId)} or ${this.teamName(t.receivingTeamId)}`,
+      ladder: 'one of the people at the current stage of the escalation ladder',
+      either: `the sending side or a decider of ${this.teamName(t.receivingTeamId)}`,
+    };
+    throw new WorkflowError('forbidden', `Only ${who[by]} can do that on ${t.ref}. Nothing has changed.`);
+  }
+
+  teamName(teamId: string): string {
+    return this.directory.team(teamId)?.name ?? teamId;
+  }
+
+  /** Who holds the case now, in words for every view. */
+  holderText(t: TransferRow): string {
+    const team = t.holder === 'receiving' ? t.receivingTeamId : t.sendingTeamId;
+    return `${this.teamName(team)} holds the case`;
+  }
+
+  /** "SW-000012 has changed: it was accepted by Sam Patel at 10:42." */
+  staleMessage(t: TransferRow): string {
+    const d = t.decision;
+    const at = (iso: string) => this.calendar.localTime(new Date(iso));
+    const by = (id: string) => this.directory.person(id)?.name ?? id;
+    let what = `it is now ${stateLabels[t.state]}`;
+    if (d && ['accepted', 'declined', 'advice_only', 'more_info_requested'].includes(t.state)) {
+      what = `it was ${stateLabels[t.state].split(',')[0]} by ${by(d.byId)} at ${at(d.at)}`;
+    } else if (t.allocation && t.state === 'allocated') {
+      what = `it was allocated by ${by(t.allocation.byId)} at ${at(t.allocation.at)}`;
+    }
+    return `This request has changed: ${t.ref} ${what.replace(/^it /, 'was ').replace(/^was is/, 'is')}. Nothing was changed by your action.`.replace(
+      `${t.ref} was is`,
+      `${t.ref} is`,
+    );
+  }
+
+  // ---- the shared step for every change of an existing transfer -----------------------------------------
+
+  private async change(
+    input: { actor: cmd.ActorInput; ref: string; expectedVersion?: number | undefined },
+    action: TransferAction,
+    now: Date,
+    build: (ctx: {
+      t: TransferRow;
+      p: Person;
+      route: Route;
+      to: TransferState;
+      dispute: DisputeRow | null;
+    }) => Promise<{ patch?: TransferPatch; changes?: Partial<Changes>; data?: Record<string, unknown>; event?: TransferEvent }> | { patch?: TransferPatch; changes?: Partial<Changes>; data?: Record<string, unknown>; event?: TransferEvent },
+    opts: { dispute?: boolean; transitionCtx?: Parameters<typeof transition>[3] } = {},
+  ): Promise<TransferRow> {
+    const p = this.person(input.actor.personId);
+    const t = await this.get(input.ref);
+    if (input.expectedVersion !== undefined && input.expectedVersion !== t.version) {
+      throw new WorkflowError('stale', this.staleMessage(t));
+    }
+    const dispute = opts.dispute ? await this.store.openDispute(t.id) : null;
+    this.authorise(t, p, action, dispute);
+    const route = this.route(t.routeId);
+    const tr = transition(t.state, action, t.ref, opts.transitionCtx);
+    if (!tr.ok) throw new WorkflowError('refused', tr.message);
+    const built = await build({ t, p, route, to: tr.to, dispute });
+    const patch: TransferPatch = { state: tr.to, ...built.patch };
+    patch.holder = holderAfter(t.holder, action, opts.transitionCtx);
+    if (tr.to === 'closed' || tr.to === 'withdrawn') patch.closedAt = now;
+    const next: TransferRow = { ...t, ...patch, version: t.version + 1, updatedAt: now };
+    const event = built.event ?? (tr.to as TransferEvent);
+    const changes: Changes = {
+      ...built.changes,
+      audit: {
+        id: this.newId(),
+        actorId: p.id,
+        surface: input.actor.surface,
+        action,
+        at: now,
+        data: { from: t.state, to: tr.to, version: next.version, ...built.data },
+      },
+      outbox: [...(built.changes?.outbox ?? []), ...outboxFor(this, next, event, p, now)],
+    };
+    const saved = await this.store.update(t.id, t.version, patch, changes);
+    if (!saved) {
+      const fresh = await this.get(t.id);
+      throw new WorkflowError('stale', this.staleMessage(fresh));
+    }
+    return saved;
+  }
+
+  /** Meetings, tasks and their timers that an event sets going. */
+  private started(route: Route, t: Pick<TransferRow, 'id' | 'form' | 'sendingTeamId'>, event: Anchor, now: Date) {
+    const ctx = this.conditionContext(t.form, t.sendingTeamId, now);
+    const meetings: MeetingRow[] = [];
+    const timers: NewTimer[] = [];
+    for (const m of meetingsStartedBy(route, event, now, ctx)) {
+      meetings.push({
+        id: this.newId(),
+        transferId: t.id,
+        meetingKey: m.rule.id,
+        label: m.rule.label,
+        status: m.rule.optional ? 'optional' : 'required',
+        dueBy: m.dueBy,
+        scheduledAt: null,
+        outcome: null,
+      });
+      if (m.dueBy && !m.rule.optional) {
+        timers.push({ transferId: t.id, kind: 'meeting_due', key: `meeting:${m.rule.id}`, dueAt: m.dueBy, payload: { meeting: m.rule.id } });
+      }
+    }
+    for (const task of tasksStartedBy(route, event, now, ctx)) {
+      if (task.dueBy) {
+        timers.push({ transferId: t.id, kind: 'task_due', key: `task:${task.rule.id}`, dueAt: task.dueBy, payload: { task: task.rule.id, owner: task.rule.owner } });
+      }
+    }
+    return { meetings, timers };
+  }
+
+  private decisionTimer(route: Route, transferId: string, version: number, from: Date): NewTimer[] {
+    const due = decisionDue(route, from, this.calendar);
+    return due ? [{ transferId, kind: 'decision_due', key: `decision@${version}`, dueAt: due, payload: {} }] : [];
+  }
+
+  // ---- use cases -----------------------------------------------------------------------------------------
+
+  /** Starts a request: validates the form, consent and gates, routes it, and submits it (or saves a draft). */
+  async start(input: cmd.StartInput, now: Date): Promise<TransferRow> {
+    const data = parse(cmd.startSchema, input);
+    if (data.significantHarm) throw new EmergencyRoute(this.profile.emergency);
+    const p = this.person(data.actor.personId);
+    const route = this.route(data.routeId);
+    const team = this.directory.team(p.teamId);
+    if (!team || !route.from.services.includes(team.service)) {
+      const mine = this.profile.routes.filter((r) => team && r.from.services.includes(team.service));
+      throw new WorkflowError(
+        'forbidden',
+        `${team?.name ?? 'Your team'} does not send requests on the route "${route.name}". ` +
+          (mine.length ? `Routes you can start: ${mine.map((r) => r.name).join('; ')}.` : 'No route starts from your team.'),
+      );
+    }
+    const base = this.conditionContext({}, team.id, now);
+    const form = parseForm(route, data.form, base);
+    const ctx = { ...base, values: form.values };
+    const errors = [...form.errors];
+    errors.push(...checkConsent(this.profile, route, data.consent));
+    const gates = form.errors.length ? [] : checkGates(route, ctx);
+    for (const g of gates.filter((x) => x.blocking)) errors.push({ field: `gate:${g.gate}`, message: g.message });
+    if (errors.length) {
+      throw new WorkflowError('invalid', errors.map((e) => e.message).join(' '), errors);
+    }
+    const flags: Flag[] = [
+      ...gates.filter((g) => !g.blocking).map((g) => ({ kind: 'warning' as const, message: g.message })),
+      ...findVagueWords(this.profile, route, form.values).map((f) => ({ kind: 'vague_word' as const, message: f.message })),
+    ];
+    if (flags.length && !data.confirmWarnings) {
+      throw new WorkflowError(
+        'needs_confirmation',
+        `Please check before sending: ${flags.map((f) => f.message).join(' ')}`,
+        flags.map((f) => ({ field: 'warning', message: f.message })),
+      );
+    }
+    const receiving = await this.chooseReceivingTeam(route, ctx, data.receivingTeamId, form.values, now, flags);
+    const childRef = typeof form.values.child_ref === 'string' ? form.values.child_ref : null;
+    const id = this.newId();
+    const notifyOnly = route.decision.mode === 'notify';
+    const state: TransferState = data.draft ? 'draft' : notifyOnly ? 'closed' : 'submitted';
+    const row = {
+      id,
+      profileId: this.profile.id,
+      routeId: route.id,
+      kind: route.kind,
+      fromLevel: route.from.levels[route.from.levels.length - 1] as string,
+      toLevel: route.to.levels[0] as string,
+      sendingTeamId: team.id,
+      receivingTeamId: receiving,
+      requesterId: p.id,
+      state,
+      version: 1,
+      holder: 'sending' as const,
+      childKey: childRef ? childKey(this.profile.id, childRef) : null,
+      childInitials: initials(String(form.values.child_name)),
+      childAgeBand: ageBand(Number(form.values.child_age)),
+      form: form.values,
+      consent: data.consent,
+      flags,
+      decision: null,
+      allocation: null,
+      pausedAt: null,
+      pausedMs: 0,
+      createdAt: now,
+      submittedAt: data.draft ? null : now,
+      updatedAt: now,
+      closedAt: state === 'closed' ? now : null,
+    };
+    const started = data.draft ? { meetings: [], timers: [] } : this.started(route, row, 'submitted', now);
+    const changes: Changes = {
+      audit: {
+        id: this.newId(),
+        actorId: p.id,
+        surface: data.actor.surface,
+        action: data.draft ? 'draft' : 'submit',
+        at: now,
+        data: { to: state, version: 1, route: route.id, sendingTeamId: team.id, receivingTeamId: receiving, flags: flags.map((f) => f.kind) },
+      },
+      meetings: started.meetings,
+      timers: data.draft ? [] : [...this.decisionTimer(route, id, 1, now), ...started.timers],
+    };
+    const event = route.decision.mode === 'notify' ? 'closed' : 'submitted';
+    return this.store.create(row, changes, (created) => (data.draft ? [] : outboxFor(this, created, event, p, now)));
+  }
+
+  private async chooseReceivingTeam(
+    route: Route,
+    ctx: ConditionContext,
+    requested: string | undefined,
+    values: FormValues,
+    now: Date,
+    flags: Flag[],
+  ): Promise<string> {
+    // Stepped back up soon after a step-down: it goes to the team that stepped it down.
+    const back = this.profile.stepBackUp;
+    if (back && route.kind === 'step-up' && typeof values.child_ref === 'string') {
+      const since = this.calendar.due(now, { amount: -back.within.amount, unit: back.within.unit });
+      const previous = await this.store.lastStepDown(this.profile.id, childKey(this.profile.id, values.child_ref), since);
+      if (previous) {
+        flags.push({ kind: 'step_back_up', message: `${back.note} (${previous.ref}).` });
+        return previous.sendingTeamId;
+      }
+    }
+    const { service, reason } = chooseReceivingService(route, ctx);
+    const teams = this.directory.teamsProviding(service);
+    const serviceName = this.profile.services.find((s) => s.id === service)?.name ?? service;
+    if (reason) flags.push({ kind: 'routing', message: reason });
+    if (requested) {
+      if (!teams.some((t) => t.id === requested)) {
+        throw new WorkflowError(
+          'invalid',
+          `The team "${requested}" does not provide ${serviceName}; choose one of: ${teams.map((t) => t.name).join(', ') || 'none is set up'}.`,
+          [{ field: 'receivingTeamId', message: `choose a team providing ${serviceName}` }],
+        );
+      }
+      return requested;
+    }
+    if (teams.length === 1) return (teams[0] as { id: string }).id;
+    if (teams.length === 0) {
+      throw new WorkflowError(
+        'refused',
+        `No team in the directory provides ${serviceName}, so the request has nowhere to go. Ask your administrator to add one.`,
+      );
+    }
+    throw new WorkflowError(
+      'invalid',
+      `Several teams provide ${serviceName}; choose one: ${teams.map((t) => `${t.name} (${t.id})`).join(', ')}.`,
+      [{ field: 'receivingTeamId', message: `choose a team providing ${serviceName}` }],
+    );
+  }
+
+  async submit(input: z.input<typeof cmd.submitSchema>, now: Date): Promise<TransferRow> {
+    const data = parse(cmd.submitSchema, input);
+    return this.change(data, 'submit', now, ({ t, route }) => {
+      const started = this.started(route, t, 'submitted', now);
+      return {
+        patch: { submittedAt: now },
+        changes: { meetings: started.meetings, timers: [...this.decisionTimer(route, t.id, t.version + 1, now), ...started.timers] },
+      };
+    });
+  }
+
+  async requestInfo(input: z.input<typeof cmd.requestInfoSchema>, now: Date): Promise<TransferRow> {
+    const data = parse(cmd.requestInfoSchema, input);
+    return this.change(data, 'request_info', now, ({ p }) => ({
+      patch: { pausedAt: now, decision: { action: 'request_info', byId: p.id, at: now.toISOString(), text: data.question } },
+      changes: { settleTimers: { kinds: ['decision_due'], status: 'cancelled' } },
+      data: { question: data.question },
+    }));
+  }
+
+  async resubmit(input: z.input<typeof cmd.resubmitSchema>, now: Date): Promise<TransferRow> {
+    const data = parse(cmd.resubmitSchema, input);
+    return this.change(data, 'resubmit', now, ({ t, route }) => {
+      let form = t.form;
+      if (data.form) {
+        const parsed = parseForm(route, { ...t.form, ...data.form }, this.conditionContext({}, t.sendingTeamId, now));
+        if (parsed.errors.length) {
+          throw new WorkflowError('invalid', parsed.errors.map((e) => e.message).join(' '), parsed.errors);
+        }
+        form = parsed.values;
+      }
+      const paused = t.pausedAt ? now.getTime() - t.pausedAt.getTime() : 0;
+      return {
+        // More information pauses the clock; resubmission restarts it from now.
+        patch: { form, pausedAt: null, pausedMs: t.pausedMs + paused, submittedAt: now },
+        changes: { timers: this.decisionTimer(route, t.id, t.version + 1, now) },
+        data: { answer: data.answer, changedFields: data.form ? Object.keys(data.form) : [] },
+      };
+    });
+  }
+
+  async accept(input: z.input<typeof cmd.acceptSchema>, now: Date): Promise<TransferRow> {
+    const data = parse(cmd.acceptSchema, input);
+    return this.change(data, 'accept', now, ({ t, p, route }) => {
+      const started = this.started(route, t, 'accepted', now);
+      return {
+        patch: { decision: { action: 'accept', byId: p.id, at: now.toISOString(), ...(data.note ? { text: data.note } : {}) } },
+        changes: { settleTimers: { kinds: ['decision_due'], status: 'met' }, meetings: started.meetings, timers: started.timers },
+      };
+    });
+  }
+
+  async decline(input: z.input<typeof cmd.declineSchema>, now: Date): Promise<TransferRow> {
+    const data = parse(cmd.declineSchema, input);
+    const reason = this.profile.declineReasons.find((r) => r.id === data.reason);
+    if (!reason) {
+      throw new WorkflowError('invalid', `Choose a reason: ${this.profile.declineReasons.map((r) => r.label).join(', ')}.`, [
+        { field: 'reason', message: 'choose a reason from the list' },
+      ]);
+    }
+    if (reason.needsText && !data.text) {
+      throw new WorkflowError('invalid', `Explain "${reason.label}" in a sentence.`, [{ field: 'text', message: 'an explanation is required' }]);
+    }
+    return this.change(data, 'decline', now, ({ p }) => ({
+      patch: { decision: { action: 'decline', byId: p.id, at: now.toISOString(), reason: reason.id, ...(data.text ? { text: data.text } : {}) } },
+      changes: { settleTimers: { kinds: ['decision_due'], status: 'met' } },
+      data: { reason: reason.id },
+    }));
+  }
+
+  async adviceOnly(input: z.input<typeof cmd.adviceSchema>, now: Date): Promise<TransferRow> {
+    const data = parse(cmd.adviceSchema, input);
+    const t = await this.get(data.ref);
+    if (!this.route(t.routeId).decision.adviceOnly) {
+      throw new WorkflowError('refused', `The ${this.route(t.routeId).name} route does not allow advice only: accept or decline it.`);
+    }
+    return this.change(data, 'advice_only', now, ({ p }) => ({
+      patch: { decision: { action: 'advice_only', byId: p.id, at: now.toISOString(), text: data.advice } },
+      changes: { settleTimers: { kinds: ['decision_due'], status: 'met' } },
+    }));
+  }
+
+  async allocate(input: z.input<typeof cmd.allocateSchema>, now: Date): Promise<TransferRow> {
+    const data = parse(cmd.allocateSchema, input);
+    const t = await this.get(data.ref);
+    if (data.workerId) {
+      const worker = this.directory.person(data.workerId);
+      if (!worker || worker.teamId !== t.receivingTeamId) {
+        throw new WorkflowError('invalid', `Allocate to a member of ${this.teamName(t.receivingTeamId)}.`, [
+          { field: 'workerId', message: 'not a member of the receiving team' },
+        ]);
+      }
+    }
+    const dispute = t.state === 'resolved' ? await this.lastResolution(t) : undefined;
+    return this.change(
+      data,
+      'allocate',
+      now,
+      ({ t: current, p, route }) => {
+        const started = this.started(route, current, 'allocated', now);
+        return {
+          patch: {
+            allocation: {
+              byId: p.id,
+              at: now.toISOString(),
+              ...(data.workerId ? { workerId: data.workerId } : {}),
+              ...(data.service ? { service: data.service } : {}),
+              ...(data.note ? { note: data.note } : {}),
+            },
+          },
+          changes: { meetings: started.meetings, timers: started.timers },
+          data: { workerId: data.workerId, service: data.service },
+        };
+      },
+      { transitionCtx: { resolution: dispute } },
+    );
+  }
+
+  private async lastResolution(t: TransferRow): Promise<'upheld' | 'overturned' | undefined> {
+    // The resolved dispute is no longer open; its outcome is kept on the decision trail.
+    return t.decision?.action === 'accept' ? 'overturned' : 'upheld';
+  }
+
+  async dispute(input: z.input<typeof cmd.disputeSchema>, now: Date): Promise<TransferRow> {
+    const data = parse(cmd.disputeSchema, input);
+    return this.change(data, 'dispute', now, ({ t, p, route }) => {
+      const ladder = this.profile.ladders.find((l) => l.id === (route.ladder ?? this.profile.defaultLadder));
+      if (!ladder) throw new WorkflowError('refused', 'This protocol has no escalation ladder configured.');
+      const pos = stageAt(ladder, 0, now, this.calendar);
+      const dispute: DisputeRow = {
+        id: this.newId(),
+        transferId: t.id,
+        openedById: p.id,
+        reason: data.reason,
+        ladder: structuredClone(ladder),
+        stageIndex: 0,
+        stageDueAt: pos.dueAt,
+        status: 'open',
+        resolution: null,
+        createdAt: now,
+        resolvedAt: null,
+      };
+      return {
+        changes: {
+          outbox: ladderPings(this, t, dispute, 'opened'),
+          dispute: { insert: dispute },
+          timers: [{ transferId: t.id, kind: 'ladder_stage', key: `ladder:${dispute.id}:0`, dueAt: pos.dueAt, payload: { disputeId: dispute.id, stageIndex: 0 } }],
+        },
+        data: { disputeId: dispute.id, ladder: ladder.id, stage: pos.stage.id, reason: data.reason },
+      };
+    });
+  }
+
+  /** Moves a dispute up one rung now ("Escalate now"), or when the stage's time runs out (the sweep). */
+  async escalate(input: z.input<typeof cmd.escalateSchema>, now: Date): Promise<TransferRow> {
+    const data = parse(cmd.escalateSchema, input);
+    return this.change(
+      data,
+      'escalate',
+      now,
+      ({ t, dispute }) => {
+        if (!dispute) throw new WorkflowError('refused', `${t.ref} has no open disagreement to escalate.`);
+        const next = nextStage(dispute.ladder, dispute.stageIndex, now, this.calendar);
+        if (!next) {
+          throw new WorkflowError('refused', `${t.ref} is already at the last stage of the ladder (${dispute.ladder.stages.at(-1)?.name}), which decides.`);
+        }
+        const moved = { ...dispute, stageIndex: next.stageIndex, stageDueAt: next.dueAt };
+        return {
+          changes: {
+            outbox: ladderPings(this, t, moved, 'escalated'),
+            dispute: { update: { id: dispute.id, stageIndex: next.stageIndex, stageDueAt: next.dueAt, status: 'open', resolution: null, resolvedAt: null } },
+            settleTimers: { kinds: ['ladder_stage'], status: 'cancelled' },
+            timers: [{ transferId: t.id, kind: 'ladder_stage', key: `ladder:${dispute.id}:${next.stageIndex}`, dueAt: next.dueAt, payload: { disputeId: dispute.id, stageIndex: next.stageIndex } }],
+          },
+          data: { disputeId: dispute.id, stage: next.stage.id, stageIndex: next.stageIndex, note: data.note },
+        };
+      },
+      { dispute: true },
+    );
+  }
+
+  async resolve(input: z.input<typeof cmd.resolveSchema>, now: Date): Promise<TransferRow> {
+    const data = parse(cmd.resolveSchema, input);
+    return this.change(
+      data,
+      'resolve',
+      now,
+      ({ t, p, dispute }) => {
+        if (!dispute) throw new WorkflowError('refused', `${t.ref} has no open disagreement to resolve.`);
+        const resolution = { outcome: data.outcome, rationale: data.rationale, byId: p.id, at: now.toISOString() };
+        return {
+          patch:
+            data.outcome === 'overturned'
+              ? { decision: { action: 'accept', byId: p.id, at: now.toISOString(), text: data.rationale } }
+              : {},
+          changes: {
+            dispute: { update: { id: dispute.id, stageIndex: dispute.stageIndex, stageDueAt: null, status: 'resolved', resolution, resolvedAt: now } },
+            settleTimers: { kinds: ['ladder_stage'], status: 'met' },
+          },
+          data: { disputeId: dispute.id, outcome: data.outcome, stage: dispute.ladder.stages[dispute.stageIndex]?.id },
+        };
+      },
+      { dispute: true, transitionCtx: { resolution: data.outcome } },
+    );
+  }
+
+  async withdraw(input: z.input<typeof cmd.withdrawSchema>, now: Date): Promise<TransferRow> {
+    const data = parse(cmd.withdrawSchema, input);
+    return this.change(data, 'withdraw', now, () => ({
+      changes: { settleTimers: { kinds: ['decision_due', 'meeting_due', 'task_due'], status: 'cancelled' } },
+      data: { reason: data.reason },
+    }));
+  }
+
+  /** Puts a required meeting in the diary. Handover meetings move the transfer to "handover scheduled". */
+  async scheduleMeeting(input: z.input<typeof cmd.scheduleMeetingSchema>, now: Date): Promise<TransferRow> {
+    const data = parse(cmd.scheduleMeetingSchema, input);
+    const t = await this.get(data.ref);
+    const meeting = await this.findMeeting(t, data.meeting);
+    const at = new Date(data.at);
+    const handover = ['allocated', 'handover_scheduled'].includes(t.state);
+    const update = { id: meeting.id, status: 'scheduled' as const, scheduledAt: at, outcome: meeting.outcome };
+    if (!handover) return this.meetingOnly(data, t, now, 'schedule_meeting', [update], { meeting: meeting.meetingKey, at: data.at });
+    return this.change(data, 'schedule_handover', now, () => ({
+      changes: { meetingUpdates: [update] },
+      data: { meeting: meeting.meetingKey, at: data.at },
+      event: 'allocated',
+    }));
+  }
+
+  /** Records what happened at a meeting: held (with the meeting's own outcome), not held, or rescheduled. */
+  async recordMeetingOutcome(input: z.input<typeof cmd.meetingOutcomeSchema>, now: Date): Promise<TransferRow> {
+    const data = parse(cmd.meetingOutcomeSchema, input);
+    const t = await this.get(data.ref);
+    const meeting = await this.findMeeting(t, data.meeting);
+    const rule = this.route(t.routeId).meetings.find((m) => m.id === meeting.meetingKey);
+    let effect: 'none' | 'close' = 'none';
+    if (data.result || rule?.outcomes) {
+      const result = rule?.outcomes?.find((o) => o.id === data.result);
+      if (data.outcome === 'held' && rule?.outcomes && !result) {
+        throw new WorkflowError('invalid', `Record the outcome of the ${meeting.label}: ${rule.outcomes.map((o) => o.label).join('; ')}.`, [
+          { field: 'result', message: 'choose the outcome agreed at the meeting' },
+        ]);
+      }
+      effect = result?.effect ?? 'none';
+    }
+    const status = data.outcome === 'held' ? 'held' : data.outcome === 'not_held' ? 'not_held' : 'scheduled';
+    const update = {
+      id: meeting.id,
+      status: status as MeetingRow['status'],
+      scheduledAt: data.at ? new Date(data.at) : meeting.scheduledAt,
+      outcome: { outcome: data.outcome, result: data.result ?? null, reason: data.reason ?? null, at: now.toISOString() },
+    };
+    const settle = data.outcome === 'held' ? { keys: [`meeting:${meeting.meetingKey}`], status: 'met' as const } : undefined;
+    const logged = { meeting: meeting.meetingKey, outcome: data.outcome, result: data.result };
+    if (effect === 'close') {
+      const action: TransferAction = ['submitted', 'resubmitted', 'more_info_requested', 'draft'].includes(t.state) ? 'withdraw' : 'close';
+      return this.change({ ...data, actor: data.actor }, action, now, () => ({
+        changes: { meetingUpdates: [update], settleTimers: { kinds: ['decision_due', 'meeting_due', 'task_due'], status: 'cancelled' } },
+        data: { ...logged, effect },
+      }), { transitionCtx: { openMeetings: 0 } });
+    }
+    const meetings = await this.store.meetings(t.id);
+    const remaining = meetings.filter((m) => m.status !== 'held' && m.status !== 'optional' && m.id !== meeting.id);
+    if (t.state === 'handover_scheduled' && data.outcome === 'held' && remaining.length === 0) {
+      return this.change(data, 'complete_handover', now, () => ({
+        changes: { meetingUpdates: [update], ...(settle ? { settleTimers: settle } : {}) },
+        data: logged,
+      }));
+    }
+    return this.meetingOnly(data, t, now, 'meeting_outcome', [update], logged, settle);
+  }
+
+  /** A meeting change that does not move the lifecycle: still versioned, audited and told to the card. */
+  private async meetingOnly(
+    data: { actor: cmd.ActorInput; ref: string; expectedVersion?: number | undefined },
+    t: TransferRow,
+    now: Date,
+    action: string,
+    updates: NonNullable<Changes['meetingUpdates']>,
+    logged: Record<string, unknown>,
+    settle?: Changes['settleTimers'],
+  ): Promise<TransferRow> {
+    const p = this.person(data.actor.personId);
+    if (![t.sendingTeamId, t.receivingTeamId].includes(p.teamId) && p.id !== t.allocation?.workerId) {
+      throw new WorkflowError('forbidden', `Only ${this.teamName(t.sendingTeamId)} or ${this.teamName(t.receivingTeamId)} can record meetings on ${t.ref}.`);
+    }
+    if (['closed', 'withdrawn'].includes(t.state)) throw new WorkflowError('refused', `${t.ref} is ${stateLabels[t.state]}.`);
+    if (data.expectedVersion !== undefined && data.expectedVersion !== t.version) throw new WorkflowError('stale', this.staleMessage(t));
+    const saved = await this.store.update(t.id, t.version, {}, {
+      audit: { id: this.newId(), actorId: p.id, surface: data.actor.surface, action, at: now, data: { version: t.version + 1, ...logged } },
+      meetingUpdates: updates,
+      ...(settle ? { settleTimers: settle } : {}),
+      outbox: outboxFor(this, { ...t, version: t.version + 1 }, null, p, now),
+    });
+    if (!saved) throw new WorkflowError('stale', this.staleMessage(await this.get(t.id)));
+    return saved;
+  }
+
+  private async findMeeting(t: TransferRow, key: string): Promise<MeetingRow> {
+    const meetings = await this.store.meetings(t.id);
+    const m = meetings.find((x) => x.meetingKey === key || x.id === key);
+    if (!m) {
+      throw new WorkflowError(
+        'not_found',
+        `${t.ref} has no meeting "${key}"` + (meetings.length ? `; its meetings: ${meetings.map((x) => `${x.label} (${x.meetingKey})`).join(', ')}.` : '.'),
+      );
+    }
+    return m;
+  }
+
+  /** Marks one of the route's tasks done (e.g. the final CIN papers sent). */
+  async completeTask(input: z.input<typeof cmd.completeTaskSchema>, now: Date): Promise<TransferRow> {
+    const data = parse(cmd.completeTaskSchema, input);
+    const t = await this.get(data.ref);
+    const task = this.route(t.routeId).tasks.find((x) => x.id === data.task);
+    if (!task) throw new WorkflowError('not_found', `${t.ref} has no task "${data.task}".`);
+    return this.meetingOnly(data, t, now, 'task_done', [], { task: task.id, note: data.note }, { keys: [`task:${task.id}`], status: 'met' });
+  }
+
+  async close(input: z.input<typeof cmd.closeSchema>, now: Date): Promise<TransferRow> {
+    const data = parse(cmd.closeSchema, input);
+    const t = await this.get(data.ref);
+    const meetings = await this.store.meetings(t.id);
+    const openMeetings = meetings.filter((m) => m.status === 'required' || m.status === 'scheduled').length;
+    const resolution = t.state === 'resolved' ? await this.lastResolution(t) : undefined;
+    return this.change(
+      data,
+      'close',
+      now,
+      () => ({ changes: { settleTimers: { kinds: ['decision_due', 'meeting_due', 'task_due', 'ladder_stage'], status: 'cancelled' } }, data: { note: data.note } }),
+      { transitionCtx: { openMeetings, resolution, notifyOnly: this.route(t.routeId).decision.mode === 'notify' } },
+    );
+  }
+}
