@@ -123,7 +123,8 @@ export function evaluateCondition(c: Condition, ctx: ConditionContext): boolean 
   if ('present' in c) return (value !== undefined) === c.present;
   if (value === undefined) return false;
   if ('equals' in c) return value === c.equals;
-  if ('in' in c) return (c.in as FormValue[]).includes(value as string);
+  // For a multiselect, `in` holds when any chosen value is in the list.
+  if ('in' in c) return ([] as unknown[]).concat(value).some((v) => (c.in as unknown[]).includes(v));
   if ('lessThan' in c) return typeof value === 'number' && value < c.lessThan;
   if ('atLeast' in c) return typeof value === 'number' && value >= c.atLeast;
   // withinLast: a date (or date-time) no earlier than that long before now.

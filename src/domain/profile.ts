@@ -254,6 +254,8 @@ export const routeSchema = z.strictObject({
       due: durationSchema.optional(),
       deciders: z.array(roleSchema).min(1).optional(),
       adviceOnly: z.boolean().default(false),
+      /** Advice only is allowed just for requests where this holds (e.g. Manchester: level 3 only). */
+      adviceOnlyWhen: conditionSchema.optional(),
       note: z.string().optional(),
     })
     .default({ mode: 'decide', adviceOnly: false }),

@@ -7,7 +7,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import type { WorkingCalendar } from '../domain/calendar.ts';
 import type { Directory, Person } from '../domain/directory.ts';
-import { type ConditionContext, type FormValues, initials, ageBand, parseForm } from '../domain/form.ts';
+import { ageBand, type ConditionContext, evaluateCondition, type FormValues, initials, parseForm } from '../domain/form.ts';
 import { nextStage, stageAt } from '../domain/ladder.ts';
 import {
   holderAfter,
@@ -511,8 +511,10 @@ export class TransferWorkflow {
   async adviceOnly(input: z.input<typeof cmd.adviceSchema>, now: Date): Promise<TransferRow> {
     const data = parse(cmd.adviceSchema, input);
     const t = await this.get(data.ref);
-    if (!this.route(t.routeId).decision.adviceOnly) {
-      throw new WorkflowError('refused', `The ${this.route(t.routeId).name} route does not allow advice only: accept or decline it.`);
+    const decision = this.route(t.routeId).decision;
+    const ctx = this.conditionContext(t.form, t.sendingTeamId, now);
+    if (!decision.adviceOnly || (decision.adviceOnlyWhen && !evaluateCondition(decision.adviceOnlyWhen, ctx))) {
+      throw new WorkflowError('refused', `Advice only is not allowed for ${t.ref} on the ${this.route(t.routeId).name} route: accept or decline it.`);
     }
     return this.change(data, 'advice_only', now, ({ p }) => ({
       patch: { decision: { action: 'advice_only', byId: p.id, at: now.toISOString(), text: data.advice } },
