@@ -55,7 +55,9 @@ function coerce(field: FormField, raw: unknown, calendar: WorkingCalendar): Form
       }
       return text;
     case 'datetime': {
-      if (typeof text !== 'string') return { error: 'should be a date and time' };
+      if (typeof text !== 'string' || !/\d{2}:\d{2}/.test(text)) {
+        return { error: 'should be a date and time (YYYY-MM-DD HH:MM)' };
+      }
       const local = localDateTime.exec(text);
       // A wall-clock time as typed in a form is London time; a full ISO instant is kept as it is.
       const instant = local?.[1] && local[2] ? calendar.at(local[1], local[2]) : new Date(text);

@@ -106,7 +106,7 @@ export function checkGates(route: Route, ctx: ConditionContext): GateOutcome[] {
 }
 
 const reasonWords =
-  /\b(because|as|since|due to|owing to|caused by|given that|which means|meaning|evidenced by|for example|e\.g\.|shown by|so that|this is|namely)\b|:/i;
+  /\b(because|since|due to|owing to|caused by|given that|as a result of|which means|meaning that|evidenced by|for example|e\.g\.|shown by|namely)\b|:/i;
 
 export interface VagueWordFlag {
   field: string;
@@ -157,7 +157,8 @@ function anchorTime(anchor: MeetingRule['anchor'], event: Anchor, at: Date, ctx:
   if (event !== 'submitted') return null;
   const value = ctx.values[anchor.field];
   if (typeof value !== 'string') return null;
-  return value.length === 10 ? ctx.calendar.nextWorkingStart(ctx.calendar.at(value, '00:00')) : new Date(value);
+  // A date alone means the start of that day's working hours; the offset's own rules handle non-working days.
+  return value.length === 10 ? ctx.calendar.at(value, ctx.calendar.config.workingHours.start) : new Date(value);
 }
 
 /** The meetings a route requires that this event starts, each with its due time (null: no deadline). */

@@ -141,7 +141,9 @@ export const somersetProfile: ProfileInput = {
       {
         label: 'Preserving the relationship with the family',
         pattern:
-          '(preserv|maintain|protect|keep|damag|jeopardi[sz])\\w*.{0,40}relationship|relationship.{0,40}(preserv|maintain|protect|keep|damag|jeopardi[sz])',
+          // A verb of keeping or harming, and the practitioner's own relationship with the family, anywhere in the text.
+          '^(?=[\\s\\S]*\\b(preserv|maintain|protect|keep|damag|jeopardi[sz]|los[ei]|ruin|harm)\\w*)' +
+          '(?=[\\s\\S]*\\b((professional|working|our|my|the) relationship|relationship with (the )?(family|parents?|mother|father|mum|dad|carers?)))',
         message:
           'Failing to seek consent in order to preserve a professional relationship with a family is not a valid reason ' +
           '(Somerset protocol, Consent).',

@@ -1,0 +1,119 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
+import { openDatabase } from '../../src/store/database.ts';
+
+const run = promisify(execFile);
+const bin = join(import.meta.dirname, '..', '..', 'bin', 'stepwise.mjs');
+
+async function stepwise(args: string[], env: Record<string, string> = {}) {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [bin, ...args], {
+      env: { ...process.env, DATABASE_URL: '', STEPWISE_DEBUG: '', ...env },
+      timeout: 60_000,
+    });
+    return { code: 0, stdout, stderr };
+  } catch (e) {
+    const err = e as { code: number; stdout: string; stderr: string };
+    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
+  }
+}
+
+const noStack = (text: string) => expect(text).not.toMatch(/^\s+at /m);
+const tmp = () => mkdtempSync(join(tmpdir(), 'stepwise-cli-'));
+
+describe('stepwise CLI', () => {
+  it('protocol show prints routes, deadlines and the ladder as a table', async () => {
+    const r = await stepwise(['protocol', 'show', 'hackney']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('to-statutory');
+    expect(r.stdout).toMatch(/joint visit.*within 5 working days of allocated/i);
+    expect(r.stdout).toContain('Escalation ladder');
+  });
+
+  it('protocol show --json gives the validated profile with its ids', async () => {
+    const r = await stepwise(['protocol', 'show', 'manchester', '--json']);
+    const profile = JSON.parse(r.stdout);
+    expect(profile.id).toBe('manchester');
+    expect(profile.ladders.map((l: { id: string }) => l.id)).toContain('manchester-48-hours');
+  });
+
+  it('protocol check names the file, the path and the expectation, with a non-zero exit', async () => {
+    const dir = tmp();
+    const good = (await stepwise(['protocol', 'show', 'halton', '--json'])).stdout;
+    const ok = join(dir, 'ours.json');
+    writeFileSync(ok, good);
+    expect((await stepwise(['protocol', 'check', ok])).stdout).toContain('valid');
+    const profile = JSON.parse(good);
+    profile.routes[0].to.service = 'nowhere';
+    const bad = join(dir, 'bad.yaml');
+    writeFileSync(bad, stringify(profile));
+    const r = await stepwise(['protocol', 'check', bad]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`${bad}: routes.0.to.service: unknown service "nowhere"`);
+    noStack(r.stderr);
+  });
+
+  it('an unknown council, an unreachable PostgreSQL and an unusable data dir are one clear line each', async () => {
+    const unknown = await stepwise(['tick'], { STEPWISE_PROTOCOL: 'leeds', STEPWISE_DATA_DIR: tmp() });
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr.trim()).toBe(
+      'stepwise: unknown protocol "leeds": expected one of hackney, lambeth, somerset, halton, manchester, or a path to a profile file',
+    );
+    const pg = await stepwise(['migrate'], { DATABASE_URL: 'postgresql://someone:secret@127.0.0.1:1/stepwise' });
+    expect(pg.code).toBe(1);
+    expect(pg.stderr.trim().split('\n')).toHaveLength(1);
+    expect(pg.stderr).toContain('127.0.0.1:1');
+    expect(pg.stderr).not.toContain('secret');
+    const file = join(tmp(), 'a-file');
+    writeFileSync(file, 'x');
+    const dir = await stepwise(['migrate'], { STEPWISE_DATA_DIR: join(file, 'data') });
+    expect(dir.code).toBe(1);
+    expect(dir.stderr.trim().split('\n')).toHaveLength(1);
+    expect(dir.stderr).toContain('data directory');
+  });
+
+  it('migrate, directory load, tick and audit verify work on the embedded database; a tampered trail is caught', async () => {
+    const data = tmp();
+    const env = { STEPWISE_DATA_DIR: data, STEPWISE_PROTOCOL: 'hackney' };
+    expect((await stepwise(['migrate'], env)).stdout).toMatch(/applied 1 migration/);
+    expect((await stepwise(['migrate'], env)).stdout).toContain('up to date');
+
+    const dirFile = join(data, 'directory.yaml');
+    writeFileSync(
+      dirFile,
+      stringify({
+        teams: [{ id: 'mash', service: 'mash', name: 'MASH' }],
+        people: [{ id: 'mo', name: 'Mo Manager', team: 'mash', roles: ['team_manager'] }],
+      }),
+    );
+    expect((await stepwise(['directory', 'load', dirFile], env)).stdout).toContain('loaded 1 team(s) and 1 person(s)');
+    const badDir = join(data, 'bad.yaml');
+    writeFileSync(badDir, stringify({ teams: [{ id: 'x', service: 'nope', name: 'X' }], people: [] }));
+    const bad = await stepwise(['directory', 'load', badDir], env);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain(`${badDir}: teams.0.service: unknown service "nope"`);
+
+    const tick = await stepwise(['tick', '--now', '2026-11-23T09:00:00Z'], env);
+    expect(tick.stdout).toContain('nothing due as of 2026-11-23T09:00:00.000Z');
+    const badNow = await stepwise(['tick', '--now', 'tomorrow'], env);
+    expect(badNow.code).toBe(2);
+
+    const db = await openDatabase({ dataDir: data });
+    try {
+      // Nothing of the bad directory was written.
+      expect(await db.prisma.team.count()).toBe(1);
+      const head = await db.prisma.auditHead.findUnique({ where: { id: 1 } });
+      expect(head).not.toBeNull();
+    } finally {
+      await db.close();
+    }
+    const verify = await stepwise(['audit', 'verify'], env);
+    expect(verify.code).toBe(0);
+    expect(verify.stdout).toMatch(/^intact: 0 event\(s\)/);
+  });
+});
