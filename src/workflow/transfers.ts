@@ -203,21 +203,21 @@ export class TransferWorkflow {
     return `${this.teamName(team)} holds the case`;
   }
 
-  /** "SW-000012 has changed: it was accepted by Sam Patel at 10:42." */
+  /** "This request has changed: SW-000012 was accepted by Sam Patel at 10:42." */
   staleMessage(t: TransferRow): string {
-    const d = t.decision;
     const at = (iso: string) => this.calendar.localTime(new Date(iso));
     const by = (id: string) => this.directory.person(id)?.name ?? id;
-    let what = `it is now ${stateLabels[t.state]}`;
-    if (d && ['accepted', 'declined', 'advice_only', 'more_info_requested'].includes(t.state)) {
-      what = `it was ${stateLabels[t.state].split(',')[0]} by ${by(d.byId)} at ${at(d.at)}`;
-    } else if (t.allocation && t.state === 'allocated') {
-      what = `it was allocated by ${by(t.allocation.byId)} at ${at(t.allocation.at)}`;
-    }
-    return `This request has changed: ${t.ref} ${what.replace(/^it /, 'was ').replace(/^was is/, 'is')}. Nothing was changed by your action.`.replace(
-      `${t.ref} was is`,
-      `${t.ref} is`,
-    );
+    const decided: Partial<Record<TransferState, string>> = {
+      accepted: 'accepted',
+      declined: 'declined',
+      advice_only: 'answered with advice only',
+      more_info_requested: 'sent back for more information',
+    };
+    const verb = decided[t.state];
+    let what = `is now ${stateLabels[t.state]}`;
+    if (verb && t.decision) what = `was ${verb} by ${by(t.decision.byId)} at ${at(t.decision.at)}`;
+    else if (t.state === 'allocated' && t.allocation) what = `was allocated by ${by(t.allocation.byId)} at ${at(t.allocation.at)}`;
+    return `This request has changed: ${t.ref} ${what}. Nothing was changed by your action.`;
   }
 
   // ---- the shared step for every change of an existing transfer -----------------------------------------
