@@ -2,11 +2,12 @@
  * Wiring: the database, the council's profile, its calendar and directory, and the workflow over them.
  * Used by the server and every CLI command, so they all see the same setup.
  */
+
+import type { Config } from './config.ts';
 import { WorkingCalendar } from './domain/calendar.ts';
 import { Directory } from './domain/directory.ts';
 import type { ProtocolProfile } from './domain/profile.ts';
 import { loadProfile } from './protocols/index.ts';
-import type { Config } from './config.ts';
 import { type Database, openDatabase } from './store/database.ts';
 import { loadDirectoryFile, readDirectory } from './store/directory-store.ts';
 import { migrate } from './store/migrator.ts';
@@ -25,7 +26,10 @@ export interface App {
   close(): Promise<void>;
 }
 
-export async function openApp(config: Config, opts: { migrate?: boolean; log?: (line: string) => void } = {}): Promise<App> {
+export async function openApp(
+  config: Config,
+  opts: { migrate?: boolean; log?: (line: string) => void } = {},
+): Promise<App> {
   const profile = await loadProfile(config.STEPWISE_PROTOCOL);
   const calendar = new WorkingCalendar(profile.calendar, { extraClosures: config.STEPWISE_CLOSURES ?? [] });
   const db = await openDatabase({

@@ -3,7 +3,12 @@ import { z } from 'zod';
 
 const closures = z
   .string()
-  .transform((s) => s.split(',').map((d) => d.trim()).filter(Boolean))
+  .transform((s) =>
+    s
+      .split(',')
+      .map((d) => d.trim())
+      .filter(Boolean),
+  )
   .pipe(z.array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'dates as YYYY-MM-DD, separated by commas')));
 
 export const configSchema = z.object({

@@ -4,7 +4,16 @@ import { WorkflowError } from '../workflow/errors.ts';
 import { run, UsageError } from './main.ts';
 
 /** Errors whose message is written for a person: shown as they are, without a stack. */
-const plain = new Set(['ConfigError', 'DatabaseUnavailableError', 'ProfileError', 'UnknownProfileError', 'DirectoryError', 'MigrationError', 'UsageError', 'WorkflowError']);
+const plain = new Set([
+  'ConfigError',
+  'DatabaseUnavailableError',
+  'ProfileError',
+  'UnknownProfileError',
+  'DirectoryError',
+  'MigrationError',
+  'UsageError',
+  'WorkflowError',
+]);
 
 export async function main(argv: string[]): Promise<void> {
   try {
@@ -13,10 +22,17 @@ export async function main(argv: string[]): Promise<void> {
   } catch (e) {
     const err = e as Error;
     if (process.env.STEPWISE_DEBUG) console.error(err);
-    if (plain.has(err.name) || err instanceof ConfigError || err instanceof UsageError || err instanceof WorkflowError) {
+    if (
+      plain.has(err.name) ||
+      err instanceof ConfigError ||
+      err instanceof UsageError ||
+      err instanceof WorkflowError
+    ) {
       console.error(`stepwise: ${err.message}`);
     } else {
-      console.error(`stepwise: unexpected error: ${err.message?.split('\n')[0] ?? String(e)} (set STEPWISE_DEBUG=1 for details)`);
+      console.error(
+        `stepwise: unexpected error: ${err.message?.split('\n')[0] ?? String(e)} (set STEPWISE_DEBUG=1 for details)`,
+      );
     }
     process.exitCode = err instanceof UsageError ? 2 : 1;
   }

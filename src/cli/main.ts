@@ -6,10 +6,10 @@ import { parseArgs } from 'node:util';
 import { openApp } from '../app.ts';
 import { type Config, readConfig } from '../config.ts';
 import { loadProfile } from '../protocols/index.ts';
+import { verifyStoredChain } from '../store/audit-store.ts';
 import { openDatabase } from '../store/database.ts';
 import { loadDirectoryFile } from '../store/directory-store.ts';
 import { migrate } from '../store/migrator.ts';
-import { verifyStoredChain } from '../store/audit-store.ts';
 import { sweepDueTimers } from '../workflow/sweep.ts';
 import { showProfile } from './protocol-show.ts';
 
@@ -32,14 +32,21 @@ STEPWISE_DIRECTORY, STEPWISE_CLOSURES, PORT (default 3978).`;
 export class UsageError extends Error {}
 
 function dbOptions(config: Config) {
-  return { ...(config.DATABASE_URL ? { databaseUrl: config.DATABASE_URL } : {}), dataDir: config.STEPWISE_DATA_DIR };
+  return {
+    ...(config.DATABASE_URL ? { databaseUrl: config.DATABASE_URL } : {}),
+    dataDir: config.STEPWISE_DATA_DIR,
+  };
 }
 
 export async function run(argv: string[], out: (line: string) => void = console.log): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { now: { type: 'string' }, json: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' } },
+    options: {
+      now: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h' },
+    },
   });
   const [command, sub, arg] = positionals;
   if (values.help || !command || command === 'help') {
@@ -57,7 +64,11 @@ export async function run(argv: string[], out: (line: string) => void = console.
       const db = await openDatabase(dbOptions(config));
       try {
         const result = await migrate(db, { log: out });
-        out(result.applied.length ? `applied ${result.applied.length} migration(s) to ${db.describe}` : `${db.describe} is up to date (${result.alreadyApplied.length} migration(s))`);
+        out(
+          result.applied.length
+            ? `applied ${result.applied.length} migration(s) to ${db.describe}`
+            : `${db.describe} is up to date (${result.alreadyApplied.length} migration(s))`,
+        );
       } finally {
         await db.close();
       }
@@ -65,13 +76,21 @@ export async function run(argv: string[], out: (line: string) => void = console.
     }
     case 'tick': {
       const now = values.now ? new Date(values.now) : new Date();
-      if (Number.isNaN(now.getTime())) throw new UsageError(`--now: "${values.now}" is not a date and time (ISO 8601, e.g. 2026-11-23T09:00:00Z)`);
+      if (Number.isNaN(now.getTime()))
+        throw new UsageError(
+          `--now: "${values.now}" is not a date and time (ISO 8601, e.g. 2026-11-23T09:00:00Z)`,
+        );
       const app = await openApp(config);
       try {
         const report = await sweepDueTimers(app.workflow, app.store, now);
         for (const h of report.handled) out(`${h.kind.padEnd(13)} ${h.summary}`);
-        out(report.handled.length ? `handled ${report.handled.length} due timer(s) as of ${now.toISOString()}` : `nothing due as of ${now.toISOString()}`);
-        if (report.skipped) out(`${report.skipped} timer(s) left for the next sweep: their transfer changed meanwhile`);
+        out(
+          report.handled.length
+            ? `handled ${report.handled.length} due timer(s) as of ${now.toISOString()}`
+            : `nothing due as of ${now.toISOString()}`,
+        );
+        if (report.skipped)
+          out(`${report.skipped} timer(s) left for the next sweep: their transfer changed meanwhile`);
       } finally {
         await app.close();
       }
@@ -109,7 +128,9 @@ export async function run(argv: string[], out: (line: string) => void = console.
     case 'protocol': {
       if (sub === 'check' && arg) {
         const p = await loadProfile(arg);
-        out(`${arg}: valid ${p.name} profile: ${p.levels.length} levels, ${p.services.length} services, ${p.routes.length} routes, ${p.ladders.length} ladder(s)`);
+        out(
+          `${arg}: valid ${p.name} profile: ${p.levels.length} levels, ${p.services.length} services, ${p.routes.length} routes, ${p.ladders.length} ladder(s)`,
+        );
         return 0;
       }
       if (sub === 'show' && arg) {

@@ -24,7 +24,14 @@ function anchorText(a: Route['meetings'][number]['anchor']): string {
 
 function table(rows: string[][]): string {
   const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
-  return rows.map((r) => r.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd()).join('\n');
+  return rows
+    .map((r) =>
+      r
+        .map((c, i) => c.padEnd(widths[i] ?? 0))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }
 
 export function showProfile(p: ProtocolProfile): string {
@@ -40,7 +47,11 @@ export function showProfile(p: ProtocolProfile): string {
         r.kind,
         `${r.from.services.map(name).join(' / ')} (${r.from.levels.map(level).join(', ')})`,
         `${name(r.to.service)} (${r.to.levels.map(level).join(', ')})`,
-        r.decision.mode === 'notify' ? 'nobody decides: notified' : r.decision.due ? `within ${durationText(r.decision.due)}` : 'no time limit',
+        r.decision.mode === 'notify'
+          ? 'nobody decides: notified'
+          : r.decision.due
+            ? `within ${durationText(r.decision.due)}`
+            : 'no time limit',
       ]),
     ]),
   );
@@ -48,25 +59,57 @@ export function showProfile(p: ProtocolProfile): string {
   const rows: string[][] = [['route', 'what', 'when']];
   for (const r of p.routes) {
     for (const m of r.meetings) {
-      rows.push([r.id, `${m.label}${m.optional ? ' (if appropriate)' : ''}`, m.within ? `within ${durationText(m.within)} of ${anchorText(m.anchor)}` : `after ${anchorText(m.anchor)}`]);
+      rows.push([
+        r.id,
+        `${m.label}${m.optional ? ' (if appropriate)' : ''}`,
+        m.within
+          ? `within ${durationText(m.within)} of ${anchorText(m.anchor)}`
+          : `after ${anchorText(m.anchor)}`,
+      ]);
     }
-    for (const t of r.tasks) rows.push([r.id, `${t.label} (${t.owner} side)`, `${durationText(t.offset)} ${anchorText(t.anchor)}`]);
-    for (const g of r.gates) rows.push([r.id, `gate: ${g.description}`, g.kind === 'notice' ? `at least ${durationText(g.atLeast)} notice` : g.blocking ? 'blocks submission' : 'warning']);
+    for (const t of r.tasks)
+      rows.push([r.id, `${t.label} (${t.owner} side)`, `${durationText(t.offset)} ${anchorText(t.anchor)}`]);
+    for (const g of r.gates)
+      rows.push([
+        r.id,
+        `gate: ${g.description}`,
+        g.kind === 'notice'
+          ? `at least ${durationText(g.atLeast)} notice`
+          : g.blocking
+            ? 'blocks submission'
+            : 'warning',
+      ]);
     if (r.consent.required) {
-      rows.push([r.id, 'consent', r.consent.notSoughtReasons.length ? `required; override only for: ${r.consent.notSoughtReasons.join(', ')}` : 'required; cannot be overridden']);
+      rows.push([
+        r.id,
+        'consent',
+        r.consent.notSoughtReasons.length
+          ? `required; override only for: ${r.consent.notSoughtReasons.join(', ')}`
+          : 'required; cannot be overridden',
+      ]);
     }
   }
   out.push(table(rows));
   for (const ladder of p.ladders) {
-    out.push('', `Escalation ladder: ${ladder.name} (${ladder.id})${ladder.id === p.defaultLadder ? ', the default' : ''}`);
+    out.push(
+      '',
+      `Escalation ladder: ${ladder.name} (${ladder.id})${ladder.id === p.defaultLadder ? ', the default' : ''}`,
+    );
     out.push(
       table([
         ['stage', 'who', 'time limit'],
-        ...ladder.stages.map((s, i) => [`${i + 1}. ${s.name}`, s.who, `${durationText(s.timeLimit)}${i === ladder.stages.length - 1 ? ' (decides)' : ''}`]),
+        ...ladder.stages.map((s, i) => [
+          `${i + 1}. ${s.name}`,
+          s.who,
+          `${durationText(s.timeLimit)}${i === ladder.stages.length - 1 ? ' (decides)' : ''}`,
+        ]),
       ]),
     );
   }
-  out.push('', `Emergency: ${p.emergency.title}: ${p.emergency.phones.map((x) => `${x.label} ${x.number}`).join('; ')}`);
+  out.push(
+    '',
+    `Emergency: ${p.emergency.title}: ${p.emergency.phones.map((x) => `${x.label} ${x.number}`).join('; ')}`,
+  );
   if (p.notes.length) out.push('', 'Notes', ...p.notes.map((n) => `- ${n}`));
   return out.join('\n');
 }

@@ -41,7 +41,9 @@ export function auditPayload(e: AuditEntry): string {
 }
 
 export function chainHash(prevHash: string, payload: string): string {
-  return createHash('sha256').update(prevHash + payload, 'utf8').digest('hex');
+  return createHash('sha256')
+    .update(prevHash + payload, 'utf8')
+    .digest('hex');
 }
 
 export interface StoredAuditEntry extends AuditEntry {
@@ -66,10 +68,20 @@ export function verifyChain(
   let count = previous.count;
   for (const e of entries) {
     if (e.prevHash !== prev) {
-      return { intact: false, count, seq: e.seq, reason: 'its previous-hash does not match the event before it' };
+      return {
+        intact: false,
+        count,
+        seq: e.seq,
+        reason: 'its previous-hash does not match the event before it',
+      };
     }
     if (chainHash(prev, auditPayload(e)) !== e.hash) {
-      return { intact: false, count, seq: e.seq, reason: 'its contents do not match its hash (edited after writing)' };
+      return {
+        intact: false,
+        count,
+        seq: e.seq,
+        reason: 'its contents do not match its hash (edited after writing)',
+      };
     }
     prev = e.hash;
     count += 1;

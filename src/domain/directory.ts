@@ -6,7 +6,10 @@ import { z } from 'zod';
 import type { ProtocolProfile } from './profile.ts';
 import { type Role, roleSchema } from './roles.ts';
 
-const id = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'an id of letters, digits, ".", "-" or "_"').max(64);
+const id = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'an id of letters, digits, ".", "-" or "_"')
+  .max(64);
 
 export const directoryFileSchema = z.strictObject({
   teams: z
@@ -15,7 +18,10 @@ export const directoryFileSchema = z.strictObject({
         id,
         service: z.string().min(1),
         name: z.string().min(1).max(120),
-        slack_channel: z.string().regex(/^[CG][A-Z0-9]+$/, 'a Slack channel id such as C0MASH00').optional(),
+        slack_channel: z
+          .string()
+          .regex(/^[CG][A-Z0-9]+$/, 'a Slack channel id such as C0MASH00')
+          .optional(),
         teams_channel: z.string().min(3).optional(),
       }),
     )
@@ -27,7 +33,10 @@ export const directoryFileSchema = z.strictObject({
       team: z.string().min(1),
       roles: z.array(roleSchema).min(1),
       email: z.email().optional(),
-      slack_user: z.string().regex(/^[UW][A-Z0-9]+$/, 'a Slack user id such as U0SAM000').optional(),
+      slack_user: z
+        .string()
+        .regex(/^[UW][A-Z0-9]+$/, 'a Slack user id such as U0SAM000')
+        .optional(),
       teams_user: z.string().min(3).optional(),
     }),
   ),
@@ -74,7 +83,8 @@ export function checkDirectory(file: DirectoryFile, profile: ProtocolProfile): D
   const personIds = new Set<string>();
   const emails = new Map<string, string>();
   file.people.forEach((p, i) => {
-    if (personIds.has(p.id)) issues.push({ path: `people.${i}.id`, message: `duplicate person id "${p.id}"` });
+    if (personIds.has(p.id))
+      issues.push({ path: `people.${i}.id`, message: `duplicate person id "${p.id}"` });
     personIds.add(p.id);
     if (!teamIds.has(p.team)) issues.push({ path: `people.${i}.team`, message: `unknown team "${p.team}"` });
     const email = p.email?.toLowerCase();
@@ -144,7 +154,9 @@ export class Directory {
     return this.teams.filter((t) => t.service === service);
   }
   members(teamId: string, roles?: readonly Role[]): Person[] {
-    return this.people.filter((p) => p.teamId === teamId && (!roles || p.roles.some((r) => roles.includes(r))));
+    return this.people.filter(
+      (p) => p.teamId === teamId && (!roles || p.roles.some((r) => roles.includes(r))),
+    );
   }
   hasRole(person: Person, roles: readonly Role[]): boolean {
     return person.roles.some((r) => roles.includes(r));

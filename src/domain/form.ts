@@ -22,8 +22,12 @@ export function routeFields(route: Route): FormField[] {
 }
 
 function isBlank(raw: unknown): boolean {
-  return raw === undefined || raw === null || (typeof raw === 'string' && raw.trim() === '') ||
-    (Array.isArray(raw) && raw.length === 0);
+  return (
+    raw === undefined ||
+    raw === null ||
+    (typeof raw === 'string' && raw.trim() === '') ||
+    (Array.isArray(raw) && raw.length === 0)
+  );
 }
 
 /** Converts one raw value; returns an error message instead when it is not what the field expects. */
@@ -72,7 +76,11 @@ function coerce(field: FormField, raw: unknown, calendar: WorkingCalendar): Form
       return text;
     }
     case 'multiselect': {
-      const list = Array.isArray(text) ? text : typeof text === 'string' ? text.split(',').map((s) => s.trim()) : null;
+      const list = Array.isArray(text)
+        ? text
+        : typeof text === 'string'
+          ? text.split(',').map((s) => s.trim())
+          : null;
       const allowed = field.options?.map((o) => o.value) ?? [];
       if (!list || list.some((v) => typeof v !== 'string' || !allowed.includes(v))) {
         return { error: `should be some of: ${field.options?.map((o) => o.label).join(', ')}` };
@@ -155,13 +163,15 @@ export function parseForm(
   const errors: FieldError[] = [];
   const known = new Set(fields.map((f) => f.id));
   for (const key of Object.keys(raw)) {
-    if (!known.has(key)) errors.push({ field: key, message: `"${key}" is not a field of the ${route.name} form` });
+    if (!known.has(key))
+      errors.push({ field: key, message: `"${key}" is not a field of the ${route.name} form` });
   }
   for (const field of fields) {
     const rawValue = raw[field.id];
     if (isBlank(rawValue)) continue;
     const v = coerce(field, rawValue, ctx.calendar);
-    if (typeof v === 'object' && !Array.isArray(v)) errors.push({ field: field.id, message: `${field.label} ${v.error}` });
+    if (typeof v === 'object' && !Array.isArray(v))
+      errors.push({ field: field.id, message: `${field.label} ${v.error}` });
     else values[field.id] = v;
   }
   const today = ctx.calendar.localDate(ctx.now);
@@ -172,7 +182,8 @@ export function parseForm(
   }
   const full = { ...ctx, values };
   for (const field of fields) {
-    const needed = field.required || (field.requiredWhen ? evaluateCondition(field.requiredWhen, full) : false);
+    const needed =
+      field.required || (field.requiredWhen ? evaluateCondition(field.requiredWhen, full) : false);
     if (needed && values[field.id] === undefined && !errors.some((e) => e.field === field.id)) {
       errors.push({ field: field.id, message: `${field.label} is required` });
     }

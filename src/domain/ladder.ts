@@ -12,7 +12,12 @@ export interface LadderPosition {
   final: boolean;
 }
 
-export function stageAt(ladder: Ladder, stageIndex: number, from: Date, calendar: WorkingCalendar): LadderPosition {
+export function stageAt(
+  ladder: Ladder,
+  stageIndex: number,
+  from: Date,
+  calendar: WorkingCalendar,
+): LadderPosition {
   const stage = ladder.stages[stageIndex];
   if (!stage) throw new Error(`the ladder "${ladder.id}" has no stage ${stageIndex + 1}`);
   return {
@@ -24,6 +29,11 @@ export function stageAt(ladder: Ladder, stageIndex: number, from: Date, calendar
 }
 
 /** The next rung up, or null on the last rung: the last stage decides, it does not climb further. */
-export function nextStage(ladder: Ladder, stageIndex: number, from: Date, calendar: WorkingCalendar): LadderPosition | null {
+export function nextStage(
+  ladder: Ladder,
+  stageIndex: number,
+  from: Date,
+  calendar: WorkingCalendar,
+): LadderPosition | null {
   return stageIndex + 1 < ladder.stages.length ? stageAt(ladder, stageIndex + 1, from, calendar) : null;
 }

@@ -45,25 +45,61 @@ export type Actor = 'sender' | 'receiver' | 'either' | 'ladder' | 'system';
 
 export const actions = {
   submit: { from: ['draft'], to: 'submitted', by: 'sender', verb: 'submit' },
-  request_info: { from: ['submitted', 'resubmitted'], to: 'more_info_requested', by: 'receiver', verb: 'ask for more information on' },
+  request_info: {
+    from: ['submitted', 'resubmitted'],
+    to: 'more_info_requested',
+    by: 'receiver',
+    verb: 'ask for more information on',
+  },
   resubmit: { from: ['more_info_requested'], to: 'resubmitted', by: 'sender', verb: 'resubmit' },
   accept: { from: ['submitted', 'resubmitted'], to: 'accepted', by: 'receiver', verb: 'accept' },
   decline: { from: ['submitted', 'resubmitted'], to: 'declined', by: 'receiver', verb: 'decline' },
-  advice_only: { from: ['submitted', 'resubmitted'], to: 'advice_only', by: 'receiver', verb: 'give advice only on' },
+  advice_only: {
+    from: ['submitted', 'resubmitted'],
+    to: 'advice_only',
+    by: 'receiver',
+    verb: 'give advice only on',
+  },
   allocate: { from: ['accepted', 'resolved'], to: 'allocated', by: 'receiver', verb: 'allocate' },
-  schedule_handover: { from: ['allocated', 'handover_scheduled'], to: 'handover_scheduled', by: 'either', verb: 'schedule the handover of' },
-  complete_handover: { from: ['handover_scheduled'], to: 'handover_done', by: 'either', verb: 'record the handover of' },
+  schedule_handover: {
+    from: ['allocated', 'handover_scheduled'],
+    to: 'handover_scheduled',
+    by: 'either',
+    verb: 'schedule the handover of',
+  },
+  complete_handover: {
+    from: ['handover_scheduled'],
+    to: 'handover_done',
+    by: 'either',
+    verb: 'record the handover of',
+  },
   dispute: { from: ['declined', 'advice_only'], to: 'disputed', by: 'sender', verb: 'dispute' },
   escalate: { from: ['disputed', 'escalated'], to: 'escalated', by: 'ladder', verb: 'escalate' },
   resolve: { from: ['disputed', 'escalated'], to: 'resolved', by: 'ladder', verb: 'resolve' },
-  withdraw: { from: ['draft', 'submitted', 'more_info_requested', 'resubmitted'], to: 'withdrawn', by: 'sender', verb: 'withdraw' },
+  withdraw: {
+    from: ['draft', 'submitted', 'more_info_requested', 'resubmitted'],
+    to: 'withdrawn',
+    by: 'sender',
+    verb: 'withdraw',
+  },
   close: {
-    from: ['allocated', 'handover_done', 'declined', 'advice_only', 'resolved', 'submitted', 'handover_scheduled'],
+    from: [
+      'allocated',
+      'handover_done',
+      'declined',
+      'advice_only',
+      'resolved',
+      'submitted',
+      'handover_scheduled',
+    ],
     to: 'closed',
     by: 'either',
     verb: 'close',
   },
-} as const satisfies Record<string, { from: readonly TransferState[]; to: TransferState; by: Actor; verb: string }>;
+} as const satisfies Record<
+  string,
+  { from: readonly TransferState[]; to: TransferState; by: Actor; verb: string }
+>;
 export type TransferAction = keyof typeof actions;
 
 /** What stands between a state and closing: closing is allowed only where nothing the protocol needs is left. */
@@ -91,7 +127,10 @@ export function transition(
     return { ok: false, message: `${ref} is ${stateLabels[state]}, so you cannot ${rule.verb} it now.` };
   }
   if (action === 'allocate' && state === 'resolved' && ctx.resolution !== 'overturned') {
-    return { ok: false, message: `The disagreement about ${ref} upheld the decision, so there is nothing to allocate.` };
+    return {
+      ok: false,
+      message: `The disagreement about ${ref} upheld the decision, so there is nothing to allocate.`,
+    };
   }
   if (action === 'close') {
     if (state === 'submitted' && !ctx.notifyOnly) {

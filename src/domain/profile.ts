@@ -4,9 +4,9 @@
  * A council adds its own by writing a file of this shape and checking it with `stepwise protocol check`.
  */
 import { z } from 'zod';
+import type { Duration } from './calendar.ts';
 import { calendarConfigSchema, durationSchema } from './calendar.ts';
 import { roleSchema } from './roles.ts';
-import type { Duration } from './calendar.ts';
 
 const id = z
   .string()
@@ -299,60 +299,61 @@ export const emergencySchema = z.strictObject({
   followUp: z.string().optional(),
 });
 
-const profileObject = z
-  .strictObject({
-    id,
-    council: z.string().min(1),
-    name: z.string().min(1),
-    /** Where the rules come from, and where the source is silent and the common defaults apply. */
-    source: z.string().min(1),
-    notes: z.array(z.string()).default([]),
-    caseSystem: z.string().min(1),
-    levels: z.array(levelSchema).min(2),
-    services: z.array(serviceSchema).min(2),
-    calendar: calendarConfigSchema,
-    consent: z.strictObject({
-      reasons: z.array(z.strictObject({ id, label: z.string().min(1) })),
-      /** Reasons people give that the protocol says are not valid; a rationale matching one is refused. */
-      refused: z
-        .array(z.strictObject({ label: z.string().min(1), pattern: z.string().min(1), message: z.string().min(1) }))
-        .default([]),
-    }),
-    declineReasons: z
-      .array(z.strictObject({ id, label: z.string().min(1), needsText: z.boolean().default(false) }))
-      .min(1),
-    evidence: z
-      .strictObject({ vagueWords: z.array(z.string().min(1)).min(1), message: z.string().min(1) })
-      .optional(),
-    emergency: emergencySchema,
-    routes: z.array(routeSchema).min(1),
-    ladders: z.array(ladderSchema).min(1),
-    defaultLadder: id,
-    /** A request stepped back up within this time of a step-down goes to the team that stepped it down. */
-    stepBackUp: z.strictObject({ within: durationSchema, note: z.string() }).optional(),
-    /** Standing meetings (e.g. Manchester's Thursday allocations meeting in each hub). */
-    schedules: z
+const profileObject = z.strictObject({
+  id,
+  council: z.string().min(1),
+  name: z.string().min(1),
+  /** Where the rules come from, and where the source is silent and the common defaults apply. */
+  source: z.string().min(1),
+  notes: z.array(z.string()).default([]),
+  caseSystem: z.string().min(1),
+  levels: z.array(levelSchema).min(2),
+  services: z.array(serviceSchema).min(2),
+  calendar: calendarConfigSchema,
+  consent: z.strictObject({
+    reasons: z.array(z.strictObject({ id, label: z.string().min(1) })),
+    /** Reasons people give that the protocol says are not valid; a rationale matching one is refused. */
+    refused: z
       .array(
-        z.strictObject({
-          id,
-          label: z.string().min(1),
-          service: id,
-          weekday: z.number().int().min(1).max(7),
-          time: z.string().regex(/^\d{2}:\d{2}$/),
-          agendaWorkingDaysBefore: z.number().int().min(0).default(1),
-        }),
+        z.strictObject({ label: z.string().min(1), pattern: z.string().min(1), message: z.string().min(1) }),
       )
       .default([]),
-    oversight: z
-      .strictObject({
-        contactChallenge: z
-          .strictObject({ frontDoor: id, sampleSize: z.number().int().positive(), note: z.string() })
-          .optional(),
-        reReferralWithin: durationSchema.optional(),
-        monitorSteppedDown: z.boolean().default(false),
-      })
-      .default({ monitorSteppedDown: false }),
-  });
+  }),
+  declineReasons: z
+    .array(z.strictObject({ id, label: z.string().min(1), needsText: z.boolean().default(false) }))
+    .min(1),
+  evidence: z
+    .strictObject({ vagueWords: z.array(z.string().min(1)).min(1), message: z.string().min(1) })
+    .optional(),
+  emergency: emergencySchema,
+  routes: z.array(routeSchema).min(1),
+  ladders: z.array(ladderSchema).min(1),
+  defaultLadder: id,
+  /** A request stepped back up within this time of a step-down goes to the team that stepped it down. */
+  stepBackUp: z.strictObject({ within: durationSchema, note: z.string() }).optional(),
+  /** Standing meetings (e.g. Manchester's Thursday allocations meeting in each hub). */
+  schedules: z
+    .array(
+      z.strictObject({
+        id,
+        label: z.string().min(1),
+        service: id,
+        weekday: z.number().int().min(1).max(7),
+        time: z.string().regex(/^\d{2}:\d{2}$/),
+        agendaWorkingDaysBefore: z.number().int().min(0).default(1),
+      }),
+    )
+    .default([]),
+  oversight: z
+    .strictObject({
+      contactChallenge: z
+        .strictObject({ frontDoor: id, sampleSize: z.number().int().positive(), note: z.string() })
+        .optional(),
+      reReferralWithin: durationSchema.optional(),
+      monitorSteppedDown: z.boolean().default(false),
+    })
+    .default({ monitorSteppedDown: false }),
+});
 
 export const profileSchema = profileObject.superRefine((profile, ctx) => checkReferences(profile, ctx));
 
@@ -370,7 +371,14 @@ export type Service = ProtocolProfile['services'][number];
 
 /** Fields every request carries, before the route's own. The child's identity never leaves the request. */
 export const baseFields: FormField[] = [
-  { id: 'child_name', label: "Child's full name", type: 'text', required: true, evidence: false, maxLength: 120 },
+  {
+    id: 'child_name',
+    label: "Child's full name",
+    type: 'text',
+    required: true,
+    evidence: false,
+    maxLength: 120,
+  },
   { id: 'child_dob', label: "Child's date of birth", type: 'date', required: true, evidence: false },
   {
     id: 'child_ref',
@@ -386,7 +394,8 @@ const builtInFieldIds = new Set([...baseFields.map((f) => f.id), 'child_age']);
 
 /** Every id a profile refers to must exist: services, levels, ladders, consent reasons, field ids. */
 function checkReferences(p: z.output<typeof profileObject>, ctx: z.RefinementCtx) {
-  const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
+  const issue = (path: (string | number)[], message: string) =>
+    ctx.addIssue({ code: 'custom', path, message });
   const unique = (items: { id: string }[], path: string) => {
     const seen = new Set<string>();
     items.forEach((item, i) => {
@@ -406,34 +415,54 @@ function checkReferences(p: z.output<typeof profileObject>, ctx: z.RefinementCtx
     if (!set.has(value)) issue(path, `unknown ${what} "${value}" (expected one of: ${[...set].join(', ')})`);
   };
   p.services.forEach((s, i) => {
-    s.levels.forEach((l, j) => known(levels, l, ['services', i, 'levels', j], 'level'));
+    s.levels.forEach((l, j) => {
+      known(levels, l, ['services', i, 'levels', j], 'level');
+    });
   });
   if (!ladders.has(p.defaultLadder)) known(ladders, p.defaultLadder, ['defaultLadder'], 'ladder');
-  for (const [i, s] of p.schedules.entries()) known(services, s.service, ['schedules', i, 'service'], 'service');
+  for (const [i, s] of p.schedules.entries())
+    known(services, s.service, ['schedules', i, 'service'], 'service');
   if (p.oversight.contactChallenge) {
-    known(services, p.oversight.contactChallenge.frontDoor, ['oversight', 'contactChallenge', 'frontDoor'], 'service');
+    known(
+      services,
+      p.oversight.contactChallenge.frontDoor,
+      ['oversight', 'contactChallenge', 'frontDoor'],
+      'service',
+    );
   }
   p.routes.forEach((r, i) => {
     const at = (...rest: (string | number)[]) => ['routes', i, ...rest];
-    r.from.services.forEach((s, j) => known(services, s, at('from', 'services', j), 'service'));
-    r.from.levels.forEach((l, j) => known(levels, l, at('from', 'levels', j), 'level'));
+    r.from.services.forEach((s, j) => {
+      known(services, s, at('from', 'services', j), 'service');
+    });
+    r.from.levels.forEach((l, j) => {
+      known(levels, l, at('from', 'levels', j), 'level');
+    });
     known(services, r.to.service, at('to', 'service'), 'service');
-    r.to.levels.forEach((l, j) => known(levels, l, at('to', 'levels', j), 'level'));
-    r.receiveVia.forEach((v, j) => known(services, v.service, at('receiveVia', j, 'service'), 'service'));
+    r.to.levels.forEach((l, j) => {
+      known(levels, l, at('to', 'levels', j), 'level');
+    });
+    r.receiveVia.forEach((v, j) => {
+      known(services, v.service, at('receiveVia', j, 'service'), 'service');
+    });
     if (r.frontDoor) known(services, r.frontDoor, at('frontDoor'), 'service');
     if (r.ladder) known(ladders, r.ladder, at('ladder'), 'ladder');
-    r.consent.notSoughtReasons.forEach((c, j) => known(reasons, c, at('consent', 'notSoughtReasons', j), 'consent reason'));
+    r.consent.notSoughtReasons.forEach((c, j) => {
+      known(reasons, c, at('consent', 'notSoughtReasons', j), 'consent reason');
+    });
     if (r.consent.required === false && r.consent.notSoughtReasons.length > 0) {
       issue(at('consent'), 'reasons for not seeking consent only make sense when consent is required');
     }
     unique(r.fields, `routes.${i}.fields`);
     const fields = new Set([...builtInFieldIds, ...r.fields.map((f) => f.id)]);
     r.fields.forEach((f, j) => {
-      if (builtInFieldIds.has(f.id)) issue(at('fields', j, 'id'), `"${f.id}" is a field every request already has`);
+      if (builtInFieldIds.has(f.id))
+        issue(at('fields', j, 'id'), `"${f.id}" is a field every request already has`);
       if ((f.type === 'select' || f.type === 'multiselect') && !f.options?.length) {
         issue(at('fields', j, 'options'), 'a select field needs options');
       }
-      if (f.requiredWhen) checkCondition(f.requiredWhen, fields, services, at('fields', j, 'requiredWhen'), issue);
+      if (f.requiredWhen)
+        checkCondition(f.requiredWhen, fields, services, at('fields', j, 'requiredWhen'), issue);
     });
     r.gates.forEach((g, j) => {
       if (g.when) checkCondition(g.when, fields, services, at('gates', j, 'when'), issue);
@@ -442,11 +471,13 @@ function checkReferences(p: z.output<typeof profileObject>, ctx: z.RefinementCtx
     });
     unique(r.meetings, `routes.${i}.meetings`);
     r.meetings.forEach((m, j) => {
-      if (typeof m.anchor === 'object') known(fields, m.anchor.field, at('meetings', j, 'anchor', 'field'), 'field');
+      if (typeof m.anchor === 'object')
+        known(fields, m.anchor.field, at('meetings', j, 'anchor', 'field'), 'field');
       if (m.when) checkCondition(m.when, fields, services, at('meetings', j, 'when'), issue);
     });
     r.tasks.forEach((t, j) => {
-      if (typeof t.anchor === 'object') known(fields, t.anchor.field, at('tasks', j, 'anchor', 'field'), 'field');
+      if (typeof t.anchor === 'object')
+        known(fields, t.anchor.field, at('tasks', j, 'anchor', 'field'), 'field');
       if (t.when) checkCondition(t.when, fields, services, at('tasks', j, 'when'), issue);
     });
     r.notify.forEach((n, j) => {
@@ -464,11 +495,18 @@ function checkCondition(
   path: (string | number)[],
   issue: (path: (string | number)[], message: string) => void,
 ): void {
-  if ('all' in c) c.all.forEach((x, i) => checkCondition(x, fields, services, [...path, 'all', i], issue));
-  else if ('any' in c) c.any.forEach((x, i) => checkCondition(x, fields, services, [...path, 'any', i], issue));
+  if ('all' in c)
+    c.all.forEach((x, i) => {
+      checkCondition(x, fields, services, [...path, 'all', i], issue);
+    });
+  else if ('any' in c)
+    c.any.forEach((x, i) => {
+      checkCondition(x, fields, services, [...path, 'any', i], issue);
+    });
   else if ('not' in c) checkCondition(c.not, fields, services, [...path, 'not'], issue);
   else if ('sendingService' in c) {
-    for (const s of c.sendingService) if (!services.has(s)) issue([...path, 'sendingService'], `unknown service "${s}"`);
+    for (const s of c.sendingService)
+      if (!services.has(s)) issue([...path, 'sendingService'], `unknown service "${s}"`);
   } else if ('field' in c && !fields.has(c.field)) {
     issue([...path, 'field'], `unknown field "${c.field}" (expected a field of this route)`);
   }

@@ -53,11 +53,13 @@ export function checkConsent(profile: ProtocolProfile, route: Route, consent: Co
   const problems: FieldError[] = [];
   const add = (message: string) => problems.push({ field: 'consent', message });
   if (consent.status === 'not_required') {
-    if (route.consent.required) add(`The ${route.name} route needs the family's consent, or a recorded reason why it was not sought.`);
+    if (route.consent.required)
+      add(`The ${route.name} route needs the family's consent, or a recorded reason why it was not sought.`);
     return problems;
   }
   if (consent.status === 'given') return problems;
-  if (consent.lawfulBasis === 'consent') add('Consent was not sought, so it cannot be the lawful basis for sharing.');
+  if (consent.lawfulBasis === 'consent')
+    add('Consent was not sought, so it cannot be the lawful basis for sharing.');
   if (!route.consent.required) return problems;
   if (route.consent.notSoughtReasons.length === 0) {
     add(`The ${route.name} route needs the family's consent; it cannot be overridden.`);
@@ -128,7 +130,11 @@ export function findVagueWords(profile: ProtocolProfile, route: Route, values: F
       if (reasonWords.test(sentence)) continue;
       for (const word of profile.evidence.vagueWords) {
         if (new RegExp(`\\b${word}\\b`, 'i').test(sentence)) {
-          flags.push({ field: field.id, word, message: `${field.label}: "${word}" - ${profile.evidence.message}` });
+          flags.push({
+            field: field.id,
+            word,
+            message: `${field.label}: "${word}" - ${profile.evidence.message}`,
+          });
         }
       }
     }
@@ -137,7 +143,10 @@ export function findVagueWords(profile: ProtocolProfile, route: Route, values: F
 }
 
 /** The service that receives the request: the first matching `receiveVia`, else the route's own. */
-export function chooseReceivingService(route: Route, ctx: ConditionContext): { service: string; reason?: string } {
+export function chooseReceivingService(
+  route: Route,
+  ctx: ConditionContext,
+): { service: string; reason?: string } {
   for (const via of route.receiveVia) {
     if (evaluateCondition(via.when, ctx)) return { service: via.service, reason: via.reason };
   }
@@ -151,18 +160,30 @@ export interface Scheduled<T> {
   dueBy: Date | null;
 }
 
-function anchorTime(anchor: MeetingRule['anchor'], event: Anchor, at: Date, ctx: ConditionContext): Date | null {
+function anchorTime(
+  anchor: MeetingRule['anchor'],
+  event: Anchor,
+  at: Date,
+  ctx: ConditionContext,
+): Date | null {
   if (typeof anchor === 'string') return anchor === event ? at : null;
   // Field anchors are fixed when the request is submitted.
   if (event !== 'submitted') return null;
   const value = ctx.values[anchor.field];
   if (typeof value !== 'string') return null;
   // A date alone means the start of that day's working hours; the offset's own rules handle non-working days.
-  return value.length === 10 ? ctx.calendar.at(value, ctx.calendar.config.workingHours.start) : new Date(value);
+  return value.length === 10
+    ? ctx.calendar.at(value, ctx.calendar.config.workingHours.start)
+    : new Date(value);
 }
 
 /** The meetings a route requires that this event starts, each with its due time (null: no deadline). */
-export function meetingsStartedBy(route: Route, event: Anchor, at: Date, ctx: ConditionContext): Scheduled<MeetingRule>[] {
+export function meetingsStartedBy(
+  route: Route,
+  event: Anchor,
+  at: Date,
+  ctx: ConditionContext,
+): Scheduled<MeetingRule>[] {
   const out: Scheduled<MeetingRule>[] = [];
   for (const rule of route.meetings) {
     if (rule.when && !evaluateCondition(rule.when, ctx)) continue;
@@ -174,7 +195,12 @@ export function meetingsStartedBy(route: Route, event: Anchor, at: Date, ctx: Co
 }
 
 /** The tasks this event starts, each with its due time. */
-export function tasksStartedBy(route: Route, event: Anchor, at: Date, ctx: ConditionContext): Scheduled<TaskRule>[] {
+export function tasksStartedBy(
+  route: Route,
+  event: Anchor,
+  at: Date,
+  ctx: ConditionContext,
+): Scheduled<TaskRule>[] {
   const out: Scheduled<TaskRule>[] = [];
   for (const rule of route.tasks) {
     if (rule.when && !evaluateCondition(rule.when, ctx)) continue;
@@ -186,12 +212,16 @@ export function tasksStartedBy(route: Route, event: Anchor, at: Date, ctx: Condi
 
 /** The decision deadline, counted from submission or resubmission (more information restarts the clock). */
 export function decisionDue(route: Route, from: Date, calendar: WorkingCalendar): Date | null {
-  return route.decision.mode === 'decide' && route.decision.due ? calendar.due(from, route.decision.due) : null;
+  return route.decision.mode === 'decide' && route.decision.due
+    ? calendar.due(from, route.decision.due)
+    : null;
 }
 
 /** Routes a person in a team providing `service` may start with this command. */
 export function routesFor(profile: ProtocolProfile, service: string, command?: Route['command']): Route[] {
-  return profile.routes.filter((r) => r.from.services.includes(service) && (!command || r.command === command));
+  return profile.routes.filter(
+    (r) => r.from.services.includes(service) && (!command || r.command === command),
+  );
 }
 
 export function findRoute(profile: ProtocolProfile, routeId: string): Route | undefined {

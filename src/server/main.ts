@@ -30,9 +30,13 @@ export async function serve(config: Config): Promise<void> {
   const sweep = async () => {
     try {
       const report = await sweepDueTimers(app.workflow, app.store, new Date());
-      if (report.handled.length) log.info({ handled: report.handled.length, skipped: report.skipped }, 'timer sweep');
+      if (report.handled.length)
+        log.info({ handled: report.handled.length, skipped: report.skipped }, 'timer sweep');
     } catch (e) {
-      log.error({ err: { message: (e as Error).message } }, 'timer sweep failed; it will run again at the next tick');
+      log.error(
+        { err: { message: (e as Error).message } },
+        'timer sweep failed; it will run again at the next tick',
+      );
     }
   };
   const task = cron.schedule('* * * * *', sweep, { noOverlap: true, name: 'timer-sweep' });
@@ -44,7 +48,9 @@ export async function serve(config: Config): Promise<void> {
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   log.info({ protocol: app.profile.id, database: app.db.describe, port }, 'Stepwise is running');
-  console.log(`Stepwise (${app.profile.name}) is running at http://${config.HOST}:${port}/  (health: /healthz, data: ${app.db.describe})`);
+  console.log(
+    `Stepwise (${app.profile.name}) is running at http://${config.HOST}:${port}/  (health: /healthz, data: ${app.db.describe})`,
+  );
   const stop = async (signal: string) => {
     log.info({ signal }, 'stopping');
     await task.stop();

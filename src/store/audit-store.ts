@@ -6,7 +6,11 @@ export async function verifyStoredChain(prisma: PrismaClient, pageSize = 1000): 
   let state = { hash: genesisHash, count: 0 };
   let after = -1n;
   for (;;) {
-    const page = await prisma.auditEvent.findMany({ where: { seq: { gt: after } }, orderBy: { seq: 'asc' }, take: pageSize });
+    const page = await prisma.auditEvent.findMany({
+      where: { seq: { gt: after } },
+      orderBy: { seq: 'asc' },
+      take: pageSize,
+    });
     const check = verifyChain(page as StoredAuditEntry[], state);
     if (!check.intact) return check;
     state = { hash: check.lastHash, count: check.count };
@@ -16,7 +20,12 @@ export async function verifyStoredChain(prisma: PrismaClient, pageSize = 1000): 
   // The head row must point at the last event, or events were deleted from the end.
   const head = await prisma.auditHead.findUnique({ where: { id: 1 } });
   if (head && head.hash !== state.hash) {
-    return { intact: false, count: state.count, seq: head.seq, reason: 'the chain head records events that are missing (deleted from the end)' };
+    return {
+      intact: false,
+      count: state.count,
+      seq: head.seq,
+      reason: 'the chain head records events that are missing (deleted from the end)',
+    };
   }
   return { intact: true, count: state.count, lastHash: state.hash };
 }

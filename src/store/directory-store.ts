@@ -25,7 +25,9 @@ export async function parseDirectoryFile(path: string, profile: ProtocolProfile)
   try {
     text = await readFile(path, 'utf8');
   } catch (e) {
-    throw new DirectoryError(`${path}: cannot read the directory file (${(e as NodeJS.ErrnoException).code ?? e})`);
+    throw new DirectoryError(
+      `${path}: cannot read the directory file (${(e as NodeJS.ErrnoException).code ?? e})`,
+    );
   }
   let raw: unknown;
   try {
@@ -61,7 +63,15 @@ export async function loadDirectoryFile(
 export async function readDirectory(db: Database): Promise<Directory> {
   const [teams, people] = await Promise.all([db.prisma.team.findMany(), db.prisma.person.findMany()]);
   return new Directory(
-    teams.map((t): Team => ({ id: t.id, service: t.service, name: t.name, slackChannel: t.slackChannel, teamsChannel: t.teamsChannel })),
+    teams.map(
+      (t): Team => ({
+        id: t.id,
+        service: t.service,
+        name: t.name,
+        slackChannel: t.slackChannel,
+        teamsChannel: t.teamsChannel,
+      }),
+    ),
     people.map(
       (p): Person => ({
         id: p.id,

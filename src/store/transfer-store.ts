@@ -76,7 +76,9 @@ function patchData(patch: TransferPatch): Prisma.TransferUpdateManyMutationInput
   return {
     ...rest,
     ...(decision !== undefined ? { decision: decision === null ? (null as never) : json(decision) } : {}),
-    ...(allocation !== undefined ? { allocation: allocation === null ? (null as never) : json(allocation) } : {}),
+    ...(allocation !== undefined
+      ? { allocation: allocation === null ? (null as never) : json(allocation) }
+      : {}),
     ...(form !== undefined ? { form: json(form) } : {}),
     ...(flags !== undefined ? { flags: json(flags) } : {}),
     ...(pausedMs !== undefined ? { pausedMs: BigInt(pausedMs) } : {}),
@@ -136,7 +138,10 @@ export class PrismaTransferStore implements TransferStore {
   }
 
   async openDispute(transferId: string): Promise<DisputeRow | null> {
-    const d = await this.db.dispute.findFirst({ where: { transferId, status: 'open' }, orderBy: { createdAt: 'desc' } });
+    const d = await this.db.dispute.findFirst({
+      where: { transferId, status: 'open' },
+      orderBy: { createdAt: 'desc' },
+    });
     if (!d) return null;
     return {
       id: d.id,
@@ -155,15 +160,26 @@ export class PrismaTransferStore implements TransferStore {
 
   async lastStepDown(profileId: string, childKey: string, since: Date): Promise<TransferRow | null> {
     const rows = await this.db.transfer.findMany({
-      where: { profileId, childKey, kind: 'step-down', state: { in: ['accepted', 'allocated', 'handover_scheduled', 'handover_done', 'closed'] } },
+      where: {
+        profileId,
+        childKey,
+        kind: 'step-down',
+        state: { in: ['accepted', 'allocated', 'handover_scheduled', 'handover_done', 'closed'] },
+      },
       orderBy: { number: 'desc' },
       take: 5,
     });
-    const stepped = rows.map(toRow).find((t) => t.decision?.action === 'accept' && new Date(t.decision.at) >= since);
+    const stepped = rows
+      .map(toRow)
+      .find((t) => t.decision?.action === 'accept' && new Date(t.decision.at) >= since);
     return stepped ?? null;
   }
 
-  async create(row: NewTransfer, changes: Changes, outbox?: (created: TransferRow) => NewOutbox[]): Promise<TransferRow> {
+  async create(
+    row: NewTransfer,
+    changes: Changes,
+    outbox?: (created: TransferRow) => NewOutbox[],
+  ): Promise<TransferRow> {
     return this.transaction(async (s) => {
       const created = toRow(
         await s.db.transfer.create({
@@ -178,12 +194,20 @@ export class PrismaTransferStore implements TransferStore {
           },
         }),
       );
-      await s.apply(created.id, { ...changes, outbox: [...(changes.outbox ?? []), ...(outbox?.(created) ?? [])] });
+      await s.apply(created.id, {
+        ...changes,
+        outbox: [...(changes.outbox ?? []), ...(outbox?.(created) ?? [])],
+      });
       return created;
     });
   }
 
-  async update(id: string, expectedVersion: number, patch: TransferPatch, changes: Changes): Promise<TransferRow | null> {
+  async update(
+    id: string,
+    expectedVersion: number,
+    patch: TransferPatch,
+    changes: Changes,
+  ): Promise<TransferRow | null> {
     return this.transaction(async (s) => {
       let updated: TransferModel;
       try {
@@ -217,27 +241,48 @@ export class PrismaTransferStore implements TransferStore {
     if (c.meetings?.length) {
       const at = c.audit?.at ?? new Date();
       await this.db.meeting.createMany({
-        data: c.meetings.map((m) => ({ ...m, outcome: m.outcome ? json(m.outcome) : undefined, createdAt: at, updatedAt: at })),
+        data: c.meetings.map((m) => ({
+          ...m,
+          outcome: m.outcome ? json(m.outcome) : undefined,
+          createdAt: at,
+          updatedAt: at,
+        })),
       });
     }
     for (const m of c.meetingUpdates ?? []) {
       await this.db.meeting.update({
         where: { id: m.id },
-        data: { status: m.status, scheduledAt: m.scheduledAt, outcome: m.outcome ? json(m.outcome) : undefined, updatedAt: c.audit?.at ?? new Date() },
+        data: {
+          status: m.status,
+          scheduledAt: m.scheduledAt,
+          outcome: m.outcome ? json(m.outcome) : undefined,
+          updatedAt: c.audit?.at ?? new Date(),
+        },
       });
     }
     if (c.dispute?.insert) {
       const d = c.dispute.insert;
-      await this.db.dispute.create({ data: { ...d, ladder: json(d.ladder), resolution: d.resolution ? json(d.resolution) : undefined } });
+      await this.db.dispute.create({
+        data: { ...d, ladder: json(d.ladder), resolution: d.resolution ? json(d.resolution) : undefined },
+      });
     }
     if (c.dispute?.update) {
       const { id, resolution, ...rest } = c.dispute.update;
-      await this.db.dispute.update({ where: { id }, data: { ...rest, resolution: resolution ? json(resolution) : undefined } });
+      await this.db.dispute.update({
+        where: { id },
+        data: { ...rest, resolution: resolution ? json(resolution) : undefined },
+      });
     }
     if (c.timers?.length) {
       const at = c.audit?.at ?? new Date();
       await this.db.timer.createMany({
-        data: c.timers.map((t) => ({ id: randomUUID(), ...t, payload: json(t.payload), status: 'pending', createdAt: at })),
+        data: c.timers.map((t) => ({
+          id: randomUUID(),
+          ...t,
+          payload: json(t.payload),
+          status: 'pending',
+          createdAt: at,
+        })),
         skipDuplicates: true,
       });
     }
@@ -283,7 +328,16 @@ export class PrismaTransferStore implements TransferStore {
   /** Claims up to `limit` due timers, oldest first, skipping rows another sweeper holds. Call in a transaction. */
   async claimDue(now: Date, limit: number): Promise<TimerRow[]> {
     const rows = await this.db.$queryRaw<
-      { id: string; transfer_id: string | null; kind: string; key: string; due_at: Date; status: string; occurrence: number; payload: unknown }[]
+      {
+        id: string;
+        transfer_id: string | null;
+        kind: string;
+        key: string;
+        due_at: Date;
+        status: string;
+        occurrence: number;
+        payload: unknown;
+      }[]
     >`SELECT id, transfer_id, kind, key, due_at, status, occurrence, payload FROM timer
       WHERE status = 'pending' AND due_at <= ${now}::timestamptz
       ORDER BY due_at, id LIMIT ${limit} FOR UPDATE SKIP LOCKED`;

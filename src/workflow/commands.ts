@@ -15,7 +15,11 @@ const ref = z.string().trim().min(1, 'a transfer reference such as SW-000012').m
 /** The state version a button was rendered from: a press on an older card changes nothing. */
 const expectedVersion = z.number().int().positive().optional();
 const text = (what: string, min = 1) =>
-  z.string().trim().min(min, `${what} is required`).max(3000, `${what} is too long (at most 3000 characters)`);
+  z
+    .string()
+    .trim()
+    .min(min, `${what} is required`)
+    .max(3000, `${what} is too long (at most 3000 characters)`);
 
 export const startSchema = z.strictObject({
   actor: actorSchema,
@@ -49,10 +53,20 @@ export const allocateSchema = z
     service: z.string().min(1).max(200).optional(),
     note: text('The note').optional(),
   })
-  .refine((v) => v.workerId || v.service, { message: 'Choose a worker or a service to allocate to', path: ['workerId'] });
-export const declineSchema = z.strictObject({ ...onTransfer, reason: z.string().min(1, 'A reason is required'), text: text('The explanation').optional() });
+  .refine((v) => v.workerId || v.service, {
+    message: 'Choose a worker or a service to allocate to',
+    path: ['workerId'],
+  });
+export const declineSchema = z.strictObject({
+  ...onTransfer,
+  reason: z.string().min(1, 'A reason is required'),
+  text: text('The explanation').optional(),
+});
 export const adviceSchema = z.strictObject({ ...onTransfer, advice: text('The advice') });
-export const disputeSchema = z.strictObject({ ...onTransfer, reason: text('The reason for the disagreement', 10) });
+export const disputeSchema = z.strictObject({
+  ...onTransfer,
+  reason: text('The reason for the disagreement', 10),
+});
 export const escalateSchema = z.strictObject({ ...onTransfer, note: text('The note').optional() });
 export const resolveSchema = z.strictObject({
   ...onTransfer,
@@ -75,7 +89,17 @@ export const meetingOutcomeSchema = z
     reason: text('The reason').optional(),
     at: z.iso.datetime({ offset: true }).optional(),
   })
-  .refine((v) => v.outcome !== 'not_held' || v.reason, { message: 'Say why the meeting was not held', path: ['reason'] })
-  .refine((v) => v.outcome !== 'rescheduled' || v.at, { message: 'Give the new date and time', path: ['at'] });
-export const completeTaskSchema = z.strictObject({ ...onTransfer, task: z.string().min(1), note: text('The note').optional() });
+  .refine((v) => v.outcome !== 'not_held' || v.reason, {
+    message: 'Say why the meeting was not held',
+    path: ['reason'],
+  })
+  .refine((v) => v.outcome !== 'rescheduled' || v.at, {
+    message: 'Give the new date and time',
+    path: ['at'],
+  });
+export const completeTaskSchema = z.strictObject({
+  ...onTransfer,
+  task: z.string().min(1),
+  note: text('The note').optional(),
+});
 export const closeSchema = z.strictObject({ ...onTransfer, note: text('The note').optional() });

@@ -30,7 +30,10 @@ export class WorkflowError extends Error {
 export class EmergencyRoute extends WorkflowError {
   constructor(readonly emergency: ProtocolProfile['emergency']) {
     const phones = emergency.phones.map((p) => `${p.label}: ${p.number}`).join('; ');
-    super('emergency', `${emergency.title}. ${emergency.text} ${phones}.${emergency.followUp ? ` ${emergency.followUp}` : ''}`);
+    super(
+      'emergency',
+      `${emergency.title}. ${emergency.text} ${phones}.${emergency.followUp ? ` ${emergency.followUp}` : ''}`,
+    );
     this.name = 'EmergencyRoute';
   }
 }

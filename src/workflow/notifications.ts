@@ -33,7 +33,9 @@ function eventText(w: TransferWorkflow, t: TransferRow, event: TransferEvent, ac
     case 'accepted':
       return `${t.ref} was accepted by ${who}. ${w.holderText(t)}.`;
     case 'allocated': {
-      const worker = t.allocation?.workerId ? w.directory.person(t.allocation.workerId)?.name : t.allocation?.service;
+      const worker = t.allocation?.workerId
+        ? w.directory.person(t.allocation.workerId)?.name
+        : t.allocation?.service;
       return `${t.ref} was allocated${worker ? ` to ${worker}` : ''} by ${who}.`;
     }
     case 'declined': {
@@ -75,7 +77,13 @@ export function outboxFor(
   });
   if (!event) return rows;
   const text = eventText(w, t, event, actor);
-  rows.push({ idempotencyKey: key('thread'), transferId: t.id, kind: 'thread', target: { teamId: t.receivingTeamId }, payload: { text } });
+  rows.push({
+    idempotencyKey: key('thread'),
+    transferId: t.id,
+    kind: 'thread',
+    target: { teamId: t.receivingTeamId },
+    payload: { text },
+  });
   const told = new Set<string>();
   const dm = (personId: string, message: string) => {
     if (told.has(personId) || personId === actor.id) return;
@@ -108,17 +116,31 @@ export function outboxFor(
     else if ('allocated' in to) {
       if (t.allocation?.workerId) dm(t.allocation.workerId, message);
     } else if ('field' in to) {
-      const emails = ([] as unknown[]).concat(t.form[to.field] ?? []).filter((e): e is string => typeof e === 'string');
+      const emails = ([] as unknown[])
+        .concat(t.form[to.field] ?? [])
+        .filter((e): e is string => typeof e === 'string');
       for (const email of emails) {
         const person = w.directory.byEmail(email);
         if (person) dm(person.id, message);
         else {
-          rows.push({ idempotencyKey: `${key('email')}:${i}:${email}`, transferId: t.id, kind: 'email', target: { email }, payload: { text: message } });
+          rows.push({
+            idempotencyKey: `${key('email')}:${i}:${email}`,
+            transferId: t.id,
+            kind: 'email',
+            target: { email },
+            payload: { text: message },
+          });
         }
       }
     } else {
       for (const team of w.directory.teamsProviding(to.service)) {
-        rows.push({ idempotencyKey: `${key('team')}:${i}:${team.id}`, transferId: t.id, kind: 'team', target: { teamId: team.id }, payload: { text: message } });
+        rows.push({
+          idempotencyKey: `${key('team')}:${i}:${team.id}`,
+          transferId: t.id,
+          kind: 'team',
+          target: { teamId: team.id },
+          payload: { text: message },
+        });
       }
     }
   });
@@ -126,18 +148,37 @@ export function outboxFor(
 }
 
 /** Pings for the people at the dispute's current stage, on both sides, by DM and in the escalation channel. */
-export function ladderPings(w: TransferWorkflow, t: TransferRow, dispute: DisputeRow, reason: string): NewOutbox[] {
+export function ladderPings(
+  w: TransferWorkflow,
+  t: TransferRow,
+  dispute: DisputeRow,
+  reason: string,
+): NewOutbox[] {
   const stage = dispute.ladder.stages[dispute.stageIndex];
   if (!stage) return [];
   const key = `ladder:${dispute.id}:${dispute.stageIndex}:${reason}`;
-  const due = dispute.stageDueAt ? ` by ${w.calendar.localDate(dispute.stageDueAt)} ${w.calendar.localTime(dispute.stageDueAt)}` : '';
+  const due = dispute.stageDueAt
+    ? ` by ${w.calendar.localDate(dispute.stageDueAt)} ${w.calendar.localTime(dispute.stageDueAt)}`
+    : '';
   const text = `${t.ref} disagreement, stage ${dispute.stageIndex + 1} of ${dispute.ladder.stages.length} (${stage.name}): ${stage.who} to resolve${due}.`;
   const people = [...w.stagePeople(t, dispute, 'sending'), ...w.stagePeople(t, dispute, 'receiving')];
   const rows: NewOutbox[] = [
-    { idempotencyKey: `${key}:channel`, transferId: t.id, kind: 'escalation', target: { escalation: true }, payload: { text, disputeId: dispute.id } },
+    {
+      idempotencyKey: `${key}:channel`,
+      transferId: t.id,
+      kind: 'escalation',
+      target: { escalation: true },
+      payload: { text, disputeId: dispute.id },
+    },
   ];
   for (const p of new Map(people.map((x) => [x.id, x])).values()) {
-    rows.push({ idempotencyKey: `${key}:${p.id}`, transferId: t.id, kind: 'dm', target: { personId: p.id }, payload: { text, disputeId: dispute.id } });
+    rows.push({
+      idempotencyKey: `${key}:${p.id}`,
+      transferId: t.id,
+      kind: 'dm',
+      target: { personId: p.id },
+      payload: { text, disputeId: dispute.id },
+    });
   }
   return rows;
 }

@@ -135,7 +135,10 @@ export interface Changes {
   settleTimers?: { keys?: string[]; kinds?: TimerKind[]; status: 'met' | 'cancelled' };
   meetings?: MeetingRow[];
   meetingUpdates?: Pick<MeetingRow, 'id' | 'status' | 'scheduledAt' | 'outcome'>[];
-  dispute?: { insert?: DisputeRow; update?: Pick<DisputeRow, 'id' | 'stageIndex' | 'stageDueAt' | 'status' | 'resolution' | 'resolvedAt'> };
+  dispute?: {
+    insert?: DisputeRow;
+    update?: Pick<DisputeRow, 'id' | 'stageIndex' | 'stageDueAt' | 'status' | 'resolution' | 'resolvedAt'>;
+  };
   outbox?: NewOutbox[];
 }
 
@@ -154,9 +157,18 @@ export interface TransferStore {
   /** The latest step-down of this child closed or accepted at or after `since`. */
   lastStepDown(profileId: string, childKey: string, since: Date): Promise<TransferRow | null>;
   /** Inserts the transfer and its writes; `outbox` builds the messages once the reference is assigned. */
-  create(row: NewTransfer, changes: Changes, outbox?: (created: TransferRow) => NewOutbox[]): Promise<TransferRow>;
+  create(
+    row: NewTransfer,
+    changes: Changes,
+    outbox?: (created: TransferRow) => NewOutbox[],
+  ): Promise<TransferRow>;
   /** Applies the patch only if the row is still at `expectedVersion`; null when someone changed it first. */
-  update(id: string, expectedVersion: number, patch: TransferPatch, changes: Changes): Promise<TransferRow | null>;
+  update(
+    id: string,
+    expectedVersion: number,
+    patch: TransferPatch,
+    changes: Changes,
+  ): Promise<TransferRow | null>;
 }
 
 /** Timers: claimed with FOR UPDATE SKIP LOCKED and finished in the same transaction as their writes. */

@@ -67,7 +67,8 @@ async function handleTimer(
     target,
     payload: { text },
   });
-  if (!t || ['closed', 'withdrawn'].includes(t.state)) return { summary: 'nothing to do: the transfer is finished' };
+  if (!t || ['closed', 'withdrawn'].includes(t.state))
+    return { summary: 'nothing to do: the transfer is finished' };
   const route = w.route(t.routeId);
 
   if (timer.kind === 'decision_due') {
@@ -90,7 +91,8 @@ async function handleTimer(
         : route.tasks.find((x) => x.id === timer.payload.task)?.label;
     if (timer.kind === 'meeting_due') {
       const meeting = (await tx.meetings(t.id)).find((m) => m.meetingKey === timer.payload.meeting);
-      if (!meeting || meeting.status === 'held') return { summary: `${t.ref}: ${what ?? 'meeting'} already held` };
+      if (!meeting || meeting.status === 'held')
+        return { summary: `${t.ref}: ${what ?? 'meeting'} already held` };
     }
     const text = `${t.ref}: ${what ?? 'a required step'} was due ${w.calendar.localDate(timer.dueAt)} and is not recorded as done (${overdueText(w, timer.dueAt, now)}).`;
     const people = new Set([t.requesterId, ...(t.allocation?.workerId ? [t.allocation.workerId] : [])]);
@@ -105,7 +107,8 @@ async function handleTimer(
 
   // ladder_stage: the stage's time ran out. Climb one rung, or on the last rung ask for the decision again.
   const dispute = await tx.openDispute(t.id);
-  if (!dispute || dispute.stageIndex !== timer.payload.stageIndex) return { summary: `${t.ref}: stage already moved on` };
+  if (!dispute || dispute.stageIndex !== timer.payload.stageIndex)
+    return { summary: `${t.ref}: stage already moved on` };
   const next = nextStage(dispute.ladder, dispute.stageIndex, now, w.calendar);
   if (!next) {
     return {
@@ -117,9 +120,24 @@ async function handleTimer(
   return {
     summary: `${t.ref}: stage ${dispute.stageIndex + 1} ran out of time; escalated to ${next.stage.name}`,
     transfer: { id: t.id, expectedVersion: t.version, patch: { state: 'escalated' } },
-    dispute: { update: { id: dispute.id, stageIndex: next.stageIndex, stageDueAt: next.dueAt, status: 'open', resolution: null, resolvedAt: null } },
+    dispute: {
+      update: {
+        id: dispute.id,
+        stageIndex: next.stageIndex,
+        stageDueAt: next.dueAt,
+        status: 'open',
+        resolution: null,
+        resolvedAt: null,
+      },
+    },
     timers: [
-      { transferId: t.id, kind: 'ladder_stage', key: `ladder:${dispute.id}:${next.stageIndex}`, dueAt: next.dueAt, payload: { disputeId: dispute.id, stageIndex: next.stageIndex } },
+      {
+        transferId: t.id,
+        kind: 'ladder_stage',
+        key: `ladder:${dispute.id}:${next.stageIndex}`,
+        dueAt: next.dueAt,
+        payload: { disputeId: dispute.id, stageIndex: next.stageIndex },
+      },
     ],
     audit: {
       id: randomUUID(),
@@ -128,10 +146,24 @@ async function handleTimer(
       surface: 'system',
       action: 'escalate',
       at: now,
-      data: { from: t.state, to: 'escalated', version: t.version + 1, disputeId: dispute.id, stage: next.stage.id, stageIndex: next.stageIndex, automatic: true },
+      data: {
+        from: t.state,
+        to: 'escalated',
+        version: t.version + 1,
+        disputeId: dispute.id,
+        stage: next.stage.id,
+        stageIndex: next.stageIndex,
+        automatic: true,
+      },
     },
     outbox: [
-      { idempotencyKey: key('card'), transferId: t.id, kind: 'card', target: { teamId: t.receivingTeamId }, payload: { version: t.version + 1 } },
+      {
+        idempotencyKey: key('card'),
+        transferId: t.id,
+        kind: 'card',
+        target: { teamId: t.receivingTeamId },
+        payload: { version: t.version + 1 },
+      },
       ...ladderPings(w, t, moved, 'escalated'),
     ],
   };

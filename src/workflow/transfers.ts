@@ -7,7 +7,14 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import type { WorkingCalendar } from '../domain/calendar.ts';
 import type { Directory, Person } from '../domain/directory.ts';
-import { ageBand, type ConditionContext, evaluateCondition, type FormValues, initials, parseForm } from '../domain/form.ts';
+import {
+  ageBand,
+  type ConditionContext,
+  evaluateCondition,
+  type FormValues,
+  initials,
+  parseForm,
+} from '../domain/form.ts';
 import { nextStage, stageAt } from '../domain/ladder.ts';
 import {
   holderAfter,
@@ -57,8 +64,15 @@ const managers: Role[] = ['senior', 'team_manager', 'service_manager', 'head_of_
 function parse<T extends z.ZodType>(schema: T, input: unknown): z.output<T> {
   const result = schema.safeParse(input);
   if (result.success) return result.data;
-  const fieldErrors = result.error.issues.map((i) => ({ field: i.path.join('.') || 'input', message: i.message }));
-  throw new WorkflowError('invalid', fieldErrors.map((e) => `${e.field}: ${e.message}`).join('; '), fieldErrors);
+  const fieldErrors = result.error.issues.map((i) => ({
+    field: i.path.join('.') || 'input',
+    message: i.message,
+  }));
+  throw new WorkflowError(
+    'invalid',
+    fieldErrors.map((e) => `${e.field}: ${e.message}`).join('; '),
+    fieldErrors,
+  );
 }
 
 /** A stable key for finding the same child again without indexing the case-system id itself. */
@@ -98,14 +112,21 @@ export class TransferWorkflow {
     const route = findRoute(this.profile, routeId);
     if (!route) {
       const ids = this.profile.routes.map((r) => r.id).join(', ');
-      throw new WorkflowError('not_found', `There is no route "${routeId}" in the ${this.profile.name}; routes: ${ids}.`);
+      throw new WorkflowError(
+        'not_found',
+        `There is no route "${routeId}" in the ${this.profile.name}; routes: ${ids}.`,
+      );
     }
     return route;
   }
 
   async get(ref: string): Promise<TransferRow> {
     const t = await this.store.find(ref);
-    if (!t) throw new WorkflowError('not_found', `No transfer ${ref} was found. Check the reference (for example SW-000012).`);
+    if (!t)
+      throw new WorkflowError(
+        'not_found',
+        `No transfer ${ref} was found. Check the reference (for example SW-000012).`,
+      );
     return t;
   }
 
@@ -131,7 +152,9 @@ export class TransferWorkflow {
   /** The receiving side's deciders: members of the receiving team with a deciding role for the route. */
   isDecider(t: TransferRow, p: Person): boolean {
     const route = this.route(t.routeId);
-    return p.teamId === t.receivingTeamId && this.directory.hasRole(p, route.decision.deciders ?? defaultDeciders);
+    return (
+      p.teamId === t.receivingTeamId && this.directory.hasRole(p, route.decision.deciders ?? defaultDeciders)
+    );
   }
 
   /** People at a ladder stage on one side: that team's holders of the roles, else the same service's, else anyone's. */
@@ -151,27 +174,31 @@ export class TransferWorkflow {
   }
 
   private authorise(t: TransferRow, p: Person, action: TransferAction, dispute: DisputeRow | null): void {
-    const by: string = ({
-      submit: 'sender',
-      request_info: 'receiver',
-      resubmit: 'sender',
-      accept: 'receiver',
-      decline: 'receiver',
-      advice_only: 'receiver',
-      allocate: 'receiver',
-      schedule_handover: 'involved',
-      complete_handover: 'involved',
-      dispute: 'sender',
-      escalate: 'ladder',
-      resolve: 'ladder',
-      withdraw: 'sender',
-      close: 'either',
-    } as const)[action];
+    const by: string = (
+      {
+        submit: 'sender',
+        request_info: 'receiver',
+        resubmit: 'sender',
+        accept: 'receiver',
+        decline: 'receiver',
+        advice_only: 'receiver',
+        allocate: 'receiver',
+        schedule_handover: 'involved',
+        complete_handover: 'involved',
+        dispute: 'sender',
+        escalate: 'ladder',
+        resolve: 'ladder',
+        withdraw: 'sender',
+        close: 'either',
+      } as const
+    )[action];
     const involved =
       p.teamId === t.sendingTeamId || p.teamId === t.receivingTeamId || p.id === t.allocation?.workerId;
     const onLadder =
       dispute !== null &&
-      [...this.stagePeople(t, dispute, 'sending'), ...this.stagePeople(t, dispute, 'receiving')].some((x) => x.id === p.id);
+      [...this.stagePeople(t, dispute, 'sending'), ...this.stagePeople(t, dispute, 'receiving')].some(
+        (x) => x.id === p.id,
+      );
     const allowed =
       by === 'sender'
         ? this.isSender(t, p)
@@ -216,7 +243,8 @@ export class TransferWorkflow {
     const verb = decided[t.state];
     let what = `is now ${stateLabels[t.state]}`;
     if (verb && t.decision) what = `was ${verb} by ${by(t.decision.byId)} at ${at(t.decision.at)}`;
-    else if (t.state === 'allocated' && t.allocation) what = `was allocated by ${by(t.allocation.byId)} at ${at(t.allocation.at)}`;
+    else if (t.state === 'allocated' && t.allocation)
+      what = `was allocated by ${by(t.allocation.byId)} at ${at(t.allocation.at)}`;
     return `This request has changed: ${t.ref} ${what}. Nothing was changed by your action.`;
   }
 
@@ -232,7 +260,19 @@ export class TransferWorkflow {
       route: Route;
       to: TransferState;
       dispute: DisputeRow | null;
-    }) => Promise<{ patch?: TransferPatch; changes?: Partial<Changes>; data?: Record<string, unknown>; event?: TransferEvent }> | { patch?: TransferPatch; changes?: Partial<Changes>; data?: Record<string, unknown>; event?: TransferEvent },
+    }) =>
+      | Promise<{
+          patch?: TransferPatch;
+          changes?: Partial<Changes>;
+          data?: Record<string, unknown>;
+          event?: TransferEvent;
+        }>
+      | {
+          patch?: TransferPatch;
+          changes?: Partial<Changes>;
+          data?: Record<string, unknown>;
+          event?: TransferEvent;
+        },
     opts: { dispute?: boolean; transitionCtx?: Parameters<typeof transition>[3] } = {},
   ): Promise<TransferRow> {
     const p = this.person(input.actor.personId);
@@ -272,7 +312,12 @@ export class TransferWorkflow {
   }
 
   /** Meetings, tasks and their timers that an event sets going. */
-  private started(route: Route, t: Pick<TransferRow, 'id' | 'form' | 'sendingTeamId'>, event: Anchor, now: Date) {
+  private started(
+    route: Route,
+    t: Pick<TransferRow, 'id' | 'form' | 'sendingTeamId'>,
+    event: Anchor,
+    now: Date,
+  ) {
     const ctx = this.conditionContext(t.form, t.sendingTeamId, now);
     const meetings: MeetingRow[] = [];
     const timers: NewTimer[] = [];
@@ -288,12 +333,24 @@ export class TransferWorkflow {
         outcome: null,
       });
       if (m.dueBy && !m.rule.optional) {
-        timers.push({ transferId: t.id, kind: 'meeting_due', key: `meeting:${m.rule.id}`, dueAt: m.dueBy, payload: { meeting: m.rule.id } });
+        timers.push({
+          transferId: t.id,
+          kind: 'meeting_due',
+          key: `meeting:${m.rule.id}`,
+          dueAt: m.dueBy,
+          payload: { meeting: m.rule.id },
+        });
       }
     }
     for (const task of tasksStartedBy(route, event, now, ctx)) {
       if (task.dueBy) {
-        timers.push({ transferId: t.id, kind: 'task_due', key: `task:${task.rule.id}`, dueAt: task.dueBy, payload: { task: task.rule.id, owner: task.rule.owner } });
+        timers.push({
+          transferId: t.id,
+          kind: 'task_due',
+          key: `task:${task.rule.id}`,
+          dueAt: task.dueBy,
+          payload: { task: task.rule.id, owner: task.rule.owner },
+        });
       }
     }
     return { meetings, timers };
@@ -301,7 +358,9 @@ export class TransferWorkflow {
 
   private decisionTimer(route: Route, transferId: string, version: number, from: Date): NewTimer[] {
     const due = decisionDue(route, from, this.calendar);
-    return due ? [{ transferId, kind: 'decision_due', key: `decision@${version}`, dueAt: due, payload: {} }] : [];
+    return due
+      ? [{ transferId, kind: 'decision_due', key: `decision@${version}`, dueAt: due, payload: {} }]
+      : [];
   }
 
   // ---- use cases -----------------------------------------------------------------------------------------
@@ -318,7 +377,9 @@ export class TransferWorkflow {
       throw new WorkflowError(
         'forbidden',
         `${team?.name ?? 'Your team'} does not send requests on the route "${route.name}". ` +
-          (mine.length ? `Routes you can start: ${mine.map((r) => r.name).join('; ')}.` : 'No route starts from your team.'),
+          (mine.length
+            ? `Routes you can start: ${mine.map((r) => r.name).join('; ')}.`
+            : 'No route starts from your team.'),
       );
     }
     const base = this.conditionContext({}, team.id, now);
@@ -327,13 +388,17 @@ export class TransferWorkflow {
     const errors = [...form.errors];
     errors.push(...checkConsent(this.profile, route, data.consent));
     const gates = form.errors.length ? [] : checkGates(route, ctx);
-    for (const g of gates.filter((x) => x.blocking)) errors.push({ field: `gate:${g.gate}`, message: g.message });
+    for (const g of gates.filter((x) => x.blocking))
+      errors.push({ field: `gate:${g.gate}`, message: g.message });
     if (errors.length) {
       throw new WorkflowError('invalid', errors.map((e) => e.message).join(' '), errors);
     }
     const flags: Flag[] = [
       ...gates.filter((g) => !g.blocking).map((g) => ({ kind: 'warning' as const, message: g.message })),
-      ...findVagueWords(this.profile, route, form.values).map((f) => ({ kind: 'vague_word' as const, message: f.message })),
+      ...findVagueWords(this.profile, route, form.values).map((f) => ({
+        kind: 'vague_word' as const,
+        message: f.message,
+      })),
     ];
     if (flags.length && !data.confirmWarnings) {
       throw new WorkflowError(
@@ -342,7 +407,14 @@ export class TransferWorkflow {
         flags.map((f) => ({ field: 'warning', message: f.message })),
       );
     }
-    const receiving = await this.chooseReceivingTeam(route, ctx, data.receivingTeamId, form.values, now, flags);
+    const receiving = await this.chooseReceivingTeam(
+      route,
+      ctx,
+      data.receivingTeamId,
+      form.values,
+      now,
+      flags,
+    );
     const childRef = typeof form.values.child_ref === 'string' ? form.values.child_ref : null;
     const id = this.newId();
     const notifyOnly = route.decision.mode === 'notify';
@@ -383,13 +455,22 @@ export class TransferWorkflow {
         surface: data.actor.surface,
         action: data.draft ? 'draft' : 'submit',
         at: now,
-        data: { to: state, version: 1, route: route.id, sendingTeamId: team.id, receivingTeamId: receiving, flags: flags.map((f) => f.kind) },
+        data: {
+          to: state,
+          version: 1,
+          route: route.id,
+          sendingTeamId: team.id,
+          receivingTeamId: receiving,
+          flags: flags.map((f) => f.kind),
+        },
       },
       meetings: started.meetings,
       timers: data.draft ? [] : [...this.decisionTimer(route, id, 1, now), ...started.timers],
     };
     const event = route.decision.mode === 'notify' ? 'closed' : 'submitted';
-    return this.store.create(row, changes, (created) => (data.draft ? [] : outboxFor(this, created, event, p, now)));
+    return this.store.create(row, changes, (created) =>
+      data.draft ? [] : outboxFor(this, created, event, p, now),
+    );
   }
 
   private async chooseReceivingTeam(
@@ -404,7 +485,11 @@ export class TransferWorkflow {
     const back = this.profile.stepBackUp;
     if (back && route.kind === 'step-up' && typeof values.child_ref === 'string') {
       const since = this.calendar.due(now, { amount: -back.within.amount, unit: back.within.unit });
-      const previous = await this.store.lastStepDown(this.profile.id, childKey(this.profile.id, values.child_ref), since);
+      const previous = await this.store.lastStepDown(
+        this.profile.id,
+        childKey(this.profile.id, values.child_ref),
+        since,
+      );
       if (previous) {
         flags.push({ kind: 'step_back_up', message: `${back.note} (${previous.ref}).` });
         return previous.sendingTeamId;
@@ -444,7 +529,10 @@ export class TransferWorkflow {
       const started = this.started(route, t, 'submitted', now);
       return {
         patch: { submittedAt: now },
-        changes: { meetings: started.meetings, timers: [...this.decisionTimer(route, t.id, t.version + 1, now), ...started.timers] },
+        changes: {
+          meetings: started.meetings,
+          timers: [...this.decisionTimer(route, t.id, t.version + 1, now), ...started.timers],
+        },
       };
     });
   }
@@ -452,7 +540,10 @@ export class TransferWorkflow {
   async requestInfo(input: z.input<typeof cmd.requestInfoSchema>, now: Date): Promise<TransferRow> {
     const data = parse(cmd.requestInfoSchema, input);
     return this.change(data, 'request_info', now, ({ p }) => ({
-      patch: { pausedAt: now, decision: { action: 'request_info', byId: p.id, at: now.toISOString(), text: data.question } },
+      patch: {
+        pausedAt: now,
+        decision: { action: 'request_info', byId: p.id, at: now.toISOString(), text: data.question },
+      },
       changes: { settleTimers: { kinds: ['decision_due'], status: 'cancelled' } },
       data: { question: data.question },
     }));
@@ -463,7 +554,11 @@ export class TransferWorkflow {
     return this.change(data, 'resubmit', now, ({ t, route }) => {
       let form = t.form;
       if (data.form) {
-        const parsed = parseForm(route, { ...t.form, ...data.form }, this.conditionContext({}, t.sendingTeamId, now));
+        const parsed = parseForm(
+          route,
+          { ...t.form, ...data.form },
+          this.conditionContext({}, t.sendingTeamId, now),
+        );
         if (parsed.errors.length) {
           throw new WorkflowError('invalid', parsed.errors.map((e) => e.message).join(' '), parsed.errors);
         }
@@ -484,8 +579,19 @@ export class TransferWorkflow {
     return this.change(data, 'accept', now, ({ t, p, route }) => {
       const started = this.started(route, t, 'accepted', now);
       return {
-        patch: { decision: { action: 'accept', byId: p.id, at: now.toISOString(), ...(data.note ? { text: data.note } : {}) } },
-        changes: { settleTimers: { kinds: ['decision_due'], status: 'met' }, meetings: started.meetings, timers: started.timers },
+        patch: {
+          decision: {
+            action: 'accept',
+            byId: p.id,
+            at: now.toISOString(),
+            ...(data.note ? { text: data.note } : {}),
+          },
+        },
+        changes: {
+          settleTimers: { kinds: ['decision_due'], status: 'met' },
+          meetings: started.meetings,
+          timers: started.timers,
+        },
       };
     });
   }
@@ -494,15 +600,27 @@ export class TransferWorkflow {
     const data = parse(cmd.declineSchema, input);
     const reason = this.profile.declineReasons.find((r) => r.id === data.reason);
     if (!reason) {
-      throw new WorkflowError('invalid', `Choose a reason: ${this.profile.declineReasons.map((r) => r.label).join(', ')}.`, [
-        { field: 'reason', message: 'choose a reason from the list' },
-      ]);
+      throw new WorkflowError(
+        'invalid',
+        `Choose a reason: ${this.profile.declineReasons.map((r) => r.label).join(', ')}.`,
+        [{ field: 'reason', message: 'choose a reason from the list' }],
+      );
     }
     if (reason.needsText && !data.text) {
-      throw new WorkflowError('invalid', `Explain "${reason.label}" in a sentence.`, [{ field: 'text', message: 'an explanation is required' }]);
+      throw new WorkflowError('invalid', `Explain "${reason.label}" in a sentence.`, [
+        { field: 'text', message: 'an explanation is required' },
+      ]);
     }
     return this.change(data, 'decline', now, ({ p }) => ({
-      patch: { decision: { action: 'decline', byId: p.id, at: now.toISOString(), reason: reason.id, ...(data.text ? { text: data.text } : {}) } },
+      patch: {
+        decision: {
+          action: 'decline',
+          byId: p.id,
+          at: now.toISOString(),
+          reason: reason.id,
+          ...(data.text ? { text: data.text } : {}),
+        },
+      },
       changes: { settleTimers: { kinds: ['decision_due'], status: 'met' } },
       data: { reason: reason.id },
     }));
@@ -513,8 +631,14 @@ export class TransferWorkflow {
     const t = await this.get(data.ref);
     const decision = this.route(t.routeId).decision;
     const ctx = this.conditionContext(t.form, t.sendingTeamId, now);
-    if (!decision.adviceOnly || (decision.adviceOnlyWhen && !evaluateCondition(decision.adviceOnlyWhen, ctx))) {
-      throw new WorkflowError('refused', `Advice only is not allowed for ${t.ref} on the ${this.route(t.routeId).name} route: accept or decline it.`);
+    if (
+      !decision.adviceOnly ||
+      (decision.adviceOnlyWhen && !evaluateCondition(decision.adviceOnlyWhen, ctx))
+    ) {
+      throw new WorkflowError(
+        'refused',
+        `Advice only is not allowed for ${t.ref} on the ${this.route(t.routeId).name} route: accept or decline it.`,
+      );
     }
     return this.change(data, 'advice_only', now, ({ p }) => ({
       patch: { decision: { action: 'advice_only', byId: p.id, at: now.toISOString(), text: data.advice } },
@@ -586,7 +710,15 @@ export class TransferWorkflow {
         changes: {
           outbox: ladderPings(this, t, dispute, 'opened'),
           dispute: { insert: dispute },
-          timers: [{ transferId: t.id, kind: 'ladder_stage', key: `ladder:${dispute.id}:0`, dueAt: pos.dueAt, payload: { disputeId: dispute.id, stageIndex: 0 } }],
+          timers: [
+            {
+              transferId: t.id,
+              kind: 'ladder_stage',
+              key: `ladder:${dispute.id}:0`,
+              dueAt: pos.dueAt,
+              payload: { disputeId: dispute.id, stageIndex: 0 },
+            },
+          ],
         },
         data: { disputeId: dispute.id, ladder: ladder.id, stage: pos.stage.id, reason: data.reason },
       };
@@ -604,15 +736,35 @@ export class TransferWorkflow {
         if (!dispute) throw new WorkflowError('refused', `${t.ref} has no open disagreement to escalate.`);
         const next = nextStage(dispute.ladder, dispute.stageIndex, now, this.calendar);
         if (!next) {
-          throw new WorkflowError('refused', `${t.ref} is already at the last stage of the ladder (${dispute.ladder.stages.at(-1)?.name}), which decides.`);
+          throw new WorkflowError(
+            'refused',
+            `${t.ref} is already at the last stage of the ladder (${dispute.ladder.stages.at(-1)?.name}), which decides.`,
+          );
         }
         const moved = { ...dispute, stageIndex: next.stageIndex, stageDueAt: next.dueAt };
         return {
           changes: {
             outbox: ladderPings(this, t, moved, 'escalated'),
-            dispute: { update: { id: dispute.id, stageIndex: next.stageIndex, stageDueAt: next.dueAt, status: 'open', resolution: null, resolvedAt: null } },
+            dispute: {
+              update: {
+                id: dispute.id,
+                stageIndex: next.stageIndex,
+                stageDueAt: next.dueAt,
+                status: 'open',
+                resolution: null,
+                resolvedAt: null,
+              },
+            },
             settleTimers: { kinds: ['ladder_stage'], status: 'cancelled' },
-            timers: [{ transferId: t.id, kind: 'ladder_stage', key: `ladder:${dispute.id}:${next.stageIndex}`, dueAt: next.dueAt, payload: { disputeId: dispute.id, stageIndex: next.stageIndex } }],
+            timers: [
+              {
+                transferId: t.id,
+                kind: 'ladder_stage',
+                key: `ladder:${dispute.id}:${next.stageIndex}`,
+                dueAt: next.dueAt,
+                payload: { disputeId: dispute.id, stageIndex: next.stageIndex },
+              },
+            ],
           },
           data: { disputeId: dispute.id, stage: next.stage.id, stageIndex: next.stageIndex, note: data.note },
         };
@@ -629,17 +781,35 @@ export class TransferWorkflow {
       now,
       ({ t, p, dispute }) => {
         if (!dispute) throw new WorkflowError('refused', `${t.ref} has no open disagreement to resolve.`);
-        const resolution = { outcome: data.outcome, rationale: data.rationale, byId: p.id, at: now.toISOString() };
+        const resolution = {
+          outcome: data.outcome,
+          rationale: data.rationale,
+          byId: p.id,
+          at: now.toISOString(),
+        };
         return {
           patch:
             data.outcome === 'overturned'
               ? { decision: { action: 'accept', byId: p.id, at: now.toISOString(), text: data.rationale } }
               : {},
           changes: {
-            dispute: { update: { id: dispute.id, stageIndex: dispute.stageIndex, stageDueAt: null, status: 'resolved', resolution, resolvedAt: now } },
+            dispute: {
+              update: {
+                id: dispute.id,
+                stageIndex: dispute.stageIndex,
+                stageDueAt: null,
+                status: 'resolved',
+                resolution,
+                resolvedAt: now,
+              },
+            },
             settleTimers: { kinds: ['ladder_stage'], status: 'met' },
           },
-          data: { disputeId: dispute.id, outcome: data.outcome, stage: dispute.ladder.stages[dispute.stageIndex]?.id },
+          data: {
+            disputeId: dispute.id,
+            outcome: data.outcome,
+            stage: dispute.ladder.stages[dispute.stageIndex]?.id,
+          },
         };
       },
       { dispute: true, transitionCtx: { resolution: data.outcome } },
@@ -661,8 +831,17 @@ export class TransferWorkflow {
     const meeting = await this.findMeeting(t, data.meeting);
     const at = new Date(data.at);
     const handover = ['allocated', 'handover_scheduled'].includes(t.state);
-    const update = { id: meeting.id, status: 'scheduled' as const, scheduledAt: at, outcome: meeting.outcome };
-    if (!handover) return this.meetingOnly(data, t, now, 'schedule_meeting', [update], { meeting: meeting.meetingKey, at: data.at });
+    const update = {
+      id: meeting.id,
+      status: 'scheduled' as const,
+      scheduledAt: at,
+      outcome: meeting.outcome,
+    };
+    if (!handover)
+      return this.meetingOnly(data, t, now, 'schedule_meeting', [update], {
+        meeting: meeting.meetingKey,
+        at: data.at,
+      });
     return this.change(data, 'schedule_handover', now, () => ({
       changes: { meetingUpdates: [update] },
       data: { meeting: meeting.meetingKey, at: data.at },
@@ -671,7 +850,10 @@ export class TransferWorkflow {
   }
 
   /** Records what happened at a meeting: held (with the meeting's own outcome), not held, or rescheduled. */
-  async recordMeetingOutcome(input: z.input<typeof cmd.meetingOutcomeSchema>, now: Date): Promise<TransferRow> {
+  async recordMeetingOutcome(
+    input: z.input<typeof cmd.meetingOutcomeSchema>,
+    now: Date,
+  ): Promise<TransferRow> {
     const data = parse(cmd.meetingOutcomeSchema, input);
     const t = await this.get(data.ref);
     const meeting = await this.findMeeting(t, data.meeting);
@@ -680,9 +862,11 @@ export class TransferWorkflow {
     if (data.result || rule?.outcomes) {
       const result = rule?.outcomes?.find((o) => o.id === data.result);
       if (data.outcome === 'held' && rule?.outcomes && !result) {
-        throw new WorkflowError('invalid', `Record the outcome of the ${meeting.label}: ${rule.outcomes.map((o) => o.label).join('; ')}.`, [
-          { field: 'result', message: 'choose the outcome agreed at the meeting' },
-        ]);
+        throw new WorkflowError(
+          'invalid',
+          `Record the outcome of the ${meeting.label}: ${rule.outcomes.map((o) => o.label).join('; ')}.`,
+          [{ field: 'result', message: 'choose the outcome agreed at the meeting' }],
+        );
       }
       effect = result?.effect ?? 'none';
     }
@@ -691,19 +875,42 @@ export class TransferWorkflow {
       id: meeting.id,
       status: status as MeetingRow['status'],
       scheduledAt: data.at ? new Date(data.at) : meeting.scheduledAt,
-      outcome: { outcome: data.outcome, result: data.result ?? null, reason: data.reason ?? null, at: now.toISOString() },
+      outcome: {
+        outcome: data.outcome,
+        result: data.result ?? null,
+        reason: data.reason ?? null,
+        at: now.toISOString(),
+      },
     };
-    const settle = data.outcome === 'held' ? { keys: [`meeting:${meeting.meetingKey}`], status: 'met' as const } : undefined;
+    const settle =
+      data.outcome === 'held'
+        ? { keys: [`meeting:${meeting.meetingKey}`], status: 'met' as const }
+        : undefined;
     const logged = { meeting: meeting.meetingKey, outcome: data.outcome, result: data.result };
     if (effect === 'close') {
-      const action: TransferAction = ['submitted', 'resubmitted', 'more_info_requested', 'draft'].includes(t.state) ? 'withdraw' : 'close';
-      return this.change({ ...data, actor: data.actor }, action, now, () => ({
-        changes: { meetingUpdates: [update], settleTimers: { kinds: ['decision_due', 'meeting_due', 'task_due'], status: 'cancelled' } },
-        data: { ...logged, effect },
-      }), { transitionCtx: { openMeetings: 0 } });
+      const action: TransferAction = ['submitted', 'resubmitted', 'more_info_requested', 'draft'].includes(
+        t.state,
+      )
+        ? 'withdraw'
+        : 'close';
+      return this.change(
+        { ...data, actor: data.actor },
+        action,
+        now,
+        () => ({
+          changes: {
+            meetingUpdates: [update],
+            settleTimers: { kinds: ['decision_due', 'meeting_due', 'task_due'], status: 'cancelled' },
+          },
+          data: { ...logged, effect },
+        }),
+        { transitionCtx: { openMeetings: 0 } },
+      );
     }
     const meetings = await this.store.meetings(t.id);
-    const remaining = meetings.filter((m) => m.status !== 'held' && m.status !== 'optional' && m.id !== meeting.id);
+    const remaining = meetings.filter(
+      (m) => m.status !== 'held' && m.status !== 'optional' && m.id !== meeting.id,
+    );
     if (t.state === 'handover_scheduled' && data.outcome === 'held' && remaining.length === 0) {
       return this.change(data, 'complete_handover', now, () => ({
         changes: { meetingUpdates: [update], ...(settle ? { settleTimers: settle } : {}) },
@@ -725,16 +932,33 @@ export class TransferWorkflow {
   ): Promise<TransferRow> {
     const p = this.person(data.actor.personId);
     if (![t.sendingTeamId, t.receivingTeamId].includes(p.teamId) && p.id !== t.allocation?.workerId) {
-      throw new WorkflowError('forbidden', `Only ${this.teamName(t.sendingTeamId)} or ${this.teamName(t.receivingTeamId)} can record meetings on ${t.ref}.`);
+      throw new WorkflowError(
+        'forbidden',
+        `Only ${this.teamName(t.sendingTeamId)} or ${this.teamName(t.receivingTeamId)} can record meetings on ${t.ref}.`,
+      );
     }
-    if (['closed', 'withdrawn'].includes(t.state)) throw new WorkflowError('refused', `${t.ref} is ${stateLabels[t.state]}.`);
-    if (data.expectedVersion !== undefined && data.expectedVersion !== t.version) throw new WorkflowError('stale', this.staleMessage(t));
-    const saved = await this.store.update(t.id, t.version, {}, {
-      audit: { id: this.newId(), actorId: p.id, surface: data.actor.surface, action, at: now, data: { version: t.version + 1, ...logged } },
-      meetingUpdates: updates,
-      ...(settle ? { settleTimers: settle } : {}),
-      outbox: outboxFor(this, { ...t, version: t.version + 1 }, null, p, now),
-    });
+    if (['closed', 'withdrawn'].includes(t.state))
+      throw new WorkflowError('refused', `${t.ref} is ${stateLabels[t.state]}.`);
+    if (data.expectedVersion !== undefined && data.expectedVersion !== t.version)
+      throw new WorkflowError('stale', this.staleMessage(t));
+    const saved = await this.store.update(
+      t.id,
+      t.version,
+      {},
+      {
+        audit: {
+          id: this.newId(),
+          actorId: p.id,
+          surface: data.actor.surface,
+          action,
+          at: now,
+          data: { version: t.version + 1, ...logged },
+        },
+        meetingUpdates: updates,
+        ...(settle ? { settleTimers: settle } : {}),
+        outbox: outboxFor(this, { ...t, version: t.version + 1 }, null, p, now),
+      },
+    );
     if (!saved) throw new WorkflowError('stale', this.staleMessage(await this.get(t.id)));
     return saved;
   }
@@ -745,7 +969,10 @@ export class TransferWorkflow {
     if (!m) {
       throw new WorkflowError(
         'not_found',
-        `${t.ref} has no meeting "${key}"` + (meetings.length ? `; its meetings: ${meetings.map((x) => `${x.label} (${x.meetingKey})`).join(', ')}.` : '.'),
+        `${t.ref} has no meeting "${key}"` +
+          (meetings.length
+            ? `; its meetings: ${meetings.map((x) => `${x.label} (${x.meetingKey})`).join(', ')}.`
+            : '.'),
       );
     }
     return m;
@@ -757,7 +984,15 @@ export class TransferWorkflow {
     const t = await this.get(data.ref);
     const task = this.route(t.routeId).tasks.find((x) => x.id === data.task);
     if (!task) throw new WorkflowError('not_found', `${t.ref} has no task "${data.task}".`);
-    return this.meetingOnly(data, t, now, 'task_done', [], { task: task.id, note: data.note }, { keys: [`task:${task.id}`], status: 'met' });
+    return this.meetingOnly(
+      data,
+      t,
+      now,
+      'task_done',
+      [],
+      { task: task.id, note: data.note },
+      { keys: [`task:${task.id}`], status: 'met' },
+    );
   }
 
   async close(input: z.input<typeof cmd.closeSchema>, now: Date): Promise<TransferRow> {
@@ -770,8 +1005,22 @@ export class TransferWorkflow {
       data,
       'close',
       now,
-      () => ({ changes: { settleTimers: { kinds: ['decision_due', 'meeting_due', 'task_due', 'ladder_stage'], status: 'cancelled' } }, data: { note: data.note } }),
-      { transitionCtx: { openMeetings, resolution, notifyOnly: this.route(t.routeId).decision.mode === 'notify' } },
+      () => ({
+        changes: {
+          settleTimers: {
+            kinds: ['decision_due', 'meeting_due', 'task_due', 'ladder_stage'],
+            status: 'cancelled',
+          },
+        },
+        data: { note: data.note },
+      }),
+      {
+        transitionCtx: {
+          openMeetings,
+          resolution,
+          notifyOnly: this.route(t.routeId).decision.mode === 'notify',
+        },
+      },
     );
   }
 }

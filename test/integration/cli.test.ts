@@ -64,7 +64,9 @@ describe('stepwise CLI', () => {
     expect(unknown.stderr.trim()).toBe(
       'stepwise: unknown protocol "leeds": expected one of hackney, lambeth, somerset, halton, manchester, or a path to a profile file',
     );
-    const pg = await stepwise(['migrate'], { DATABASE_URL: 'postgresql://someone:secret@127.0.0.1:1/stepwise' });
+    const pg = await stepwise(['migrate'], {
+      DATABASE_URL: 'postgresql://someone:secret@127.0.0.1:1/stepwise',
+    });
     expect(pg.code).toBe(1);
     expect(pg.stderr.trim().split('\n')).toHaveLength(1);
     expect(pg.stderr).toContain('127.0.0.1:1');
@@ -91,7 +93,9 @@ describe('stepwise CLI', () => {
         people: [{ id: 'mo', name: 'Mo Manager', team: 'mash', roles: ['team_manager'] }],
       }),
     );
-    expect((await stepwise(['directory', 'load', dirFile], env)).stdout).toContain('loaded 1 team(s) and 1 person(s)');
+    expect((await stepwise(['directory', 'load', dirFile], env)).stdout).toContain(
+      'loaded 1 team(s) and 1 person(s)',
+    );
     const badDir = join(data, 'bad.yaml');
     writeFileSync(badDir, stringify({ teams: [{ id: 'x', service: 'nope', name: 'X' }], people: [] }));
     const bad = await stepwise(['directory', 'load', badDir], env);

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Database } from '../../src/store/database.ts';
 import { verifyStoredChain } from '../../src/store/audit-store.ts';
+import type { Database } from '../../src/store/database.ts';
 import type { PrismaTransferStore } from '../../src/store/transfer-store.ts';
 import { WorkflowError } from '../../src/workflow/errors.ts';
 import { sweepDueTimers } from '../../src/workflow/sweep.ts';
@@ -30,12 +30,19 @@ describe.each(databaseKinds)('transfer workflow on %s', (kind) => {
     await db.close();
   });
 
-  const timers = (transferId: string) => db.prisma.timer.findMany({ where: { transferId }, orderBy: { createdAt: 'asc' } });
+  const timers = (transferId: string) =>
+    db.prisma.timer.findMany({ where: { transferId }, orderBy: { createdAt: 'asc' } });
   const outbox = (transferId: string) => db.prisma.outbox.findMany({ where: { transferId } });
 
   it('runs a step-up from targeted Early Help to MASH end to end, and the audit chain stays intact', async () => {
     const t = await w.start(stepUpToMash(), monday);
-    expect(t).toMatchObject({ state: 'submitted', version: 1, holder: 'sending', sendingTeamId: 'tehs', receivingTeamId: 'mash' });
+    expect(t).toMatchObject({
+      state: 'submitted',
+      version: 1,
+      holder: 'sending',
+      sendingTeamId: 'tehs',
+      receivingTeamId: 'mash',
+    });
     expect(t.ref).toMatch(/^SW-\d{6}$/);
     expect(t.childInitials).toBe('A.S.');
     expect(t.childAgeBand).toBe('5-10');
@@ -48,35 +55,72 @@ describe.each(databaseKinds)('transfer workflow on %s', (kind) => {
     expect(rows.map((r) => r.kind).sort()).toEqual(['card', 'thread']);
     expect(JSON.stringify(rows)).not.toMatch(/Amy|Smith|2016-03-14|LCS-100234|risks at home/);
 
-    const accepted = await w.accept({ actor: { personId: 'mo', surface: 'slack' }, ref: t.ref }, at('2026-11-23T11:00:00Z'));
+    const accepted = await w.accept(
+      { actor: { personId: 'mo', surface: 'slack' }, ref: t.ref },
+      at('2026-11-23T11:00:00Z'),
+    );
     expect(accepted).toMatchObject({ state: 'accepted', holder: 'receiving', version: 2 });
     expect(w.holderText(accepted)).toBe('MASH holds the case');
     expect((await timers(t.id))[0]?.status).toBe('met');
 
-    const allocated = await w.allocate({ actor: { personId: 'mo', surface: 'slack' }, ref: t.ref, workerId: 'mia' }, at('2026-11-23T12:00:00Z'));
+    const allocated = await w.allocate(
+      { actor: { personId: 'mo', surface: 'slack' }, ref: t.ref, workerId: 'mia' },
+      at('2026-11-23T12:00:00Z'),
+    );
     expect(allocated.state).toBe('allocated');
     const meetings = await store.meetings(t.id);
     // Hackney: from targeted Early Help, a handover discussion and a joint visit within 5 working days.
     const joint = meetings.find((m) => m.meetingKey === 'joint-visit');
     expect(joint?.dueBy?.toISOString()).toBe('2026-11-30T17:00:00.000Z');
-    expect(meetings.map((m) => m.meetingKey).sort()).toEqual(['handover-discussion', 'joint-visit', 'listening-together']);
+    expect(meetings.map((m) => m.meetingKey).sort()).toEqual([
+      'handover-discussion',
+      'joint-visit',
+      'listening-together',
+    ]);
 
-    await w.scheduleMeeting({ actor: { personId: 'eve', surface: 'local' }, ref: t.ref, meeting: 'joint-visit', at: '2026-11-26T10:00:00Z' }, at('2026-11-24T09:00:00Z'));
+    await w.scheduleMeeting(
+      {
+        actor: { personId: 'eve', surface: 'local' },
+        ref: t.ref,
+        meeting: 'joint-visit',
+        at: '2026-11-26T10:00:00Z',
+      },
+      at('2026-11-24T09:00:00Z'),
+    );
     expect((await w.get(t.ref)).state).toBe('handover_scheduled');
-    await w.recordMeetingOutcome({ actor: { personId: 'mia', surface: 'local' }, ref: t.ref, meeting: 'handover-discussion', outcome: 'held' }, at('2026-11-25T09:00:00Z'));
+    await w.recordMeetingOutcome(
+      {
+        actor: { personId: 'mia', surface: 'local' },
+        ref: t.ref,
+        meeting: 'handover-discussion',
+        outcome: 'held',
+      },
+      at('2026-11-25T09:00:00Z'),
+    );
     expect((await w.get(t.ref)).state).toBe('handover_scheduled');
-    const done = await w.recordMeetingOutcome({ actor: { personId: 'mia', surface: 'local' }, ref: t.ref, meeting: 'joint-visit', outcome: 'held' }, at('2026-11-26T12:00:00Z'));
+    const done = await w.recordMeetingOutcome(
+      { actor: { personId: 'mia', surface: 'local' }, ref: t.ref, meeting: 'joint-visit', outcome: 'held' },
+      at('2026-11-26T12:00:00Z'),
+    );
     expect(done.state).toBe('handover_done');
-    const closed = await w.close({ actor: { personId: 'mo', surface: 'slack' }, ref: t.ref }, at('2026-11-27T09:00:00Z'));
+    const closed = await w.close(
+      { actor: { personId: 'mo', surface: 'slack' }, ref: t.ref },
+      at('2026-11-27T09:00:00Z'),
+    );
     expect(closed.state).toBe('closed');
 
     // The requester was told each decision by DM.
-    const dms = (await outbox(t.id)).filter((r) => r.kind === 'dm' && (r.target as { personId: string }).personId === 'eve');
+    const dms = (await outbox(t.id)).filter(
+      (r) => r.kind === 'dm' && (r.target as { personId: string }).personId === 'eve',
+    );
     expect(dms.length).toBeGreaterThanOrEqual(3);
 
     const chain = await verifyStoredChain(db.prisma);
     expect(chain).toMatchObject({ intact: true });
-    const events = await db.prisma.auditEvent.findMany({ where: { transferId: t.id }, orderBy: { seq: 'asc' } });
+    const events = await db.prisma.auditEvent.findMany({
+      where: { transferId: t.id },
+      orderBy: { seq: 'asc' },
+    });
     expect(events.map((e) => e.action)).toEqual([
       'submit',
       'accept',
@@ -91,19 +135,27 @@ describe.each(databaseKinds)('transfer workflow on %s', (kind) => {
 
   it('refuses people who may not decide, and changes nothing', async () => {
     const t = await w.start(stepUpToMash(), monday);
-    const worker = await refusal(w.accept({ actor: { personId: 'mia', surface: 'slack' }, ref: t.ref }, monday));
+    const worker = await refusal(
+      w.accept({ actor: { personId: 'mia', surface: 'slack' }, ref: t.ref }, monday),
+    );
     expect(worker.code).toBe('forbidden');
     expect(worker.message).toContain('MASH');
-    const stranger = await refusal(w.accept({ actor: { personId: 'nobody', surface: 'slack' }, ref: t.ref }, monday));
+    const stranger = await refusal(
+      w.accept({ actor: { personId: 'nobody', surface: 'slack' }, ref: t.ref }, monday),
+    );
     expect(stranger.code).toBe('unknown_person');
-    const sender = await refusal(w.accept({ actor: { personId: 'eve', surface: 'slack' }, ref: t.ref }, monday));
+    const sender = await refusal(
+      w.accept({ actor: { personId: 'eve', surface: 'slack' }, ref: t.ref }, monday),
+    );
     expect(sender.code).toBe('forbidden');
     expect((await w.get(t.ref)).version).toBe(1);
   });
 
   it('refuses transitions the lifecycle does not allow, in words', async () => {
     const t = await w.start(stepUpToMash(), monday);
-    const e = await refusal(w.allocate({ actor: { personId: 'mo', surface: 'slack' }, ref: t.ref, workerId: 'mia' }, monday));
+    const e = await refusal(
+      w.allocate({ actor: { personId: 'mo', surface: 'slack' }, ref: t.ref, workerId: 'mia' }, monday),
+    );
     expect(e.code).toBe('refused');
     expect(e.message).toBe(`${t.ref} is waiting for a decision, so you cannot allocate it now.`);
   });
@@ -118,28 +170,51 @@ describe.each(databaseKinds)('transfer workflow on %s', (kind) => {
     ]);
     const ok = results.filter((r) => r.status === 'fulfilled');
     expect(ok).toHaveLength(1);
-    const stale = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected').map((r) => r.reason as WorkflowError);
+    const stale = results
+      .filter((r): r is PromiseRejectedResult => r.status === 'rejected')
+      .map((r) => r.reason as WorkflowError);
     expect(stale.every((e) => e.code === 'stale' || e.code === 'refused')).toBe(true);
     const final = await w.get(t.ref);
     expect(final.version).toBe(2);
     const decider = final.decision?.byId === 'mo' ? 'Mo Manager' : 'Max Manager';
-    for (const e of stale.filter((x) => x.code === 'stale')) expect(e.message).toContain(`accepted by ${decider} at 10:42`);
+    for (const e of stale.filter((x) => x.code === 'stale'))
+      expect(e.message).toContain(`accepted by ${decider} at 10:42`);
     expect(await db.prisma.auditEvent.count({ where: { transferId: t.id, action: 'accept' } })).toBe(1);
   });
 
   it('a press on an older card is refused with what happened, and changes nothing', async () => {
     const t = await w.start(stepUpToMash(), monday);
-    await w.decline({ actor: { personId: 'max', surface: 'slack' }, ref: t.ref, reason: 'threshold-not-met' }, at('2026-11-23T10:05:00Z'));
-    const e = await refusal(w.accept({ actor: { personId: 'mo', surface: 'slack' }, ref: t.ref, expectedVersion: 1 }, at('2026-11-23T10:06:00Z')));
+    await w.decline(
+      { actor: { personId: 'max', surface: 'slack' }, ref: t.ref, reason: 'threshold-not-met' },
+      at('2026-11-23T10:05:00Z'),
+    );
+    const e = await refusal(
+      w.accept(
+        { actor: { personId: 'mo', surface: 'slack' }, ref: t.ref, expectedVersion: 1 },
+        at('2026-11-23T10:06:00Z'),
+      ),
+    );
     expect(e.code).toBe('stale');
-    expect(e.message).toBe(`This request has changed: ${t.ref} was declined by Max Manager at 10:05. Nothing was changed by your action.`);
+    expect(e.message).toBe(
+      `This request has changed: ${t.ref} was declined by Max Manager at 10:05. Nothing was changed by your action.`,
+    );
   });
 
   it('asking for more information pauses the decision clock; resubmission restarts it', async () => {
     const t = await w.start(stepUpToMash(), monday);
-    await w.requestInfo({ actor: { personId: 'mo', surface: 'slack' }, ref: t.ref, question: 'Which school does the child attend?' }, at('2026-11-24T09:00:00Z'));
+    await w.requestInfo(
+      {
+        actor: { personId: 'mo', surface: 'slack' },
+        ref: t.ref,
+        question: 'Which school does the child attend?',
+      },
+      at('2026-11-24T09:00:00Z'),
+    );
     expect((await timers(t.id)).map((x) => x.status)).toEqual(['cancelled']);
-    const back = await w.resubmit({ actor: { personId: 'eve', surface: 'local' }, ref: t.ref, answer: 'Hackney Primary.' }, at('2026-11-27T09:00:00Z'));
+    const back = await w.resubmit(
+      { actor: { personId: 'eve', surface: 'local' }, ref: t.ref, answer: 'Hackney Primary.' },
+      at('2026-11-27T09:00:00Z'),
+    );
     expect(back.state).toBe('resubmitted');
     expect(back.pausedMs).toBe(3 * 24 * 3600 * 1000);
     const pending = (await timers(t.id)).filter((x) => x.status === 'pending');
@@ -149,7 +224,12 @@ describe.each(databaseKinds)('transfer workflow on %s', (kind) => {
   });
 
   it('refuses a consent override on a route that does not allow one, and accepts the one Hackney allows', async () => {
-    const notSought = { status: 'not_sought' as const, reason: 'risk-of-significant-harm', rationale: 'Telling the family now would put the child at risk of harm.', lawfulBasis: 'public_task' as const };
+    const notSought = {
+      status: 'not_sought' as const,
+      reason: 'risk-of-significant-harm',
+      rationale: 'Telling the family now would put the child at risk of harm.',
+      lawfulBasis: 'public_task' as const,
+    };
     const ok = await w.start(stepUpToMash({ consent: notSought }), monday);
     expect(ok.state).toBe('submitted');
     const e = await refusal(
@@ -157,7 +237,13 @@ describe.each(databaseKinds)('transfer workflow on %s', (kind) => {
         {
           actor: { personId: 'tess', surface: 'local' },
           routeId: 'universal-to-early-help',
-          form: { child_name: 'Ben Brown', child_dob: '2019-01-01', needs_agreed_with_family: true, needs_identified: 'Attendance has fallen to 70% this term.', support_requested: 'Parenting support.' },
+          form: {
+            child_name: 'Ben Brown',
+            child_dob: '2019-01-01',
+            needs_agreed_with_family: true,
+            needs_identified: 'Attendance has fallen to 70% this term.',
+            support_requested: 'Parenting support.',
+          },
           consent: notSought,
         },
         monday,
@@ -176,24 +262,50 @@ describe.each(databaseKinds)('transfer workflow on %s', (kind) => {
   });
 
   it('reports bad form input field by field', async () => {
-    const e = await refusal(w.start(stepUpToMash({ form: { child_name: '', child_dob: '2030-01-01', surprise: 'x' } }), monday));
+    const e = await refusal(
+      w.start(stepUpToMash({ form: { child_name: '', child_dob: '2030-01-01', surprise: 'x' } }), monday),
+    );
     expect(e.code).toBe('invalid');
     const fields = e.fieldErrors.map((f) => f.field);
-    expect(fields).toEqual(expect.arrayContaining(['child_name', 'child_dob', 'surprise', 'needs_and_concerns']));
+    expect(fields).toEqual(
+      expect.arrayContaining(['child_name', 'child_dob', 'surprise', 'needs_and_concerns']),
+    );
   });
 
   it('a decline disputed climbs the ladder when a stage runs out of time, and an overturn lets MASH allocate', async () => {
     const t = await w.start(stepUpToMash(), monday);
-    await w.decline({ actor: { personId: 'mo', surface: 'slack' }, ref: t.ref, reason: 'threshold-not-met' }, at('2026-11-23T11:00:00Z'));
-    const forbidden = await refusal(w.dispute({ actor: { personId: 'mia', surface: 'slack' }, ref: t.ref, reason: 'The risks have risen since the last assessment.' }, monday));
+    await w.decline(
+      { actor: { personId: 'mo', surface: 'slack' }, ref: t.ref, reason: 'threshold-not-met' },
+      at('2026-11-23T11:00:00Z'),
+    );
+    const forbidden = await refusal(
+      w.dispute(
+        {
+          actor: { personId: 'mia', surface: 'slack' },
+          ref: t.ref,
+          reason: 'The risks have risen since the last assessment.',
+        },
+        monday,
+      ),
+    );
     expect(forbidden.code).toBe('forbidden');
-    const disputed = await w.dispute({ actor: { personId: 'eve', surface: 'local' }, ref: t.ref, reason: 'The risks have risen since the last assessment.' }, at('2026-11-23T12:00:00Z'));
+    const disputed = await w.dispute(
+      {
+        actor: { personId: 'eve', surface: 'local' },
+        ref: t.ref,
+        reason: 'The risks have risen since the last assessment.',
+      },
+      at('2026-11-23T12:00:00Z'),
+    );
     expect(disputed.state).toBe('disputed');
     // Stage 1 of the common ladder: team managers of both sides, 2 working days.
     const stage1 = (await timers(t.id)).find((x) => x.kind === 'ladder_stage');
     expect(stage1?.dueAt.toISOString()).toBe('2026-11-25T17:00:00.000Z');
     const pings = (await outbox(t.id)).filter((r) => (r.payload as { disputeId?: string }).disputeId);
-    const pinged = pings.map((r) => (r.target as { personId?: string }).personId).filter(Boolean).sort();
+    const pinged = pings
+      .map((r) => (r.target as { personId?: string }).personId)
+      .filter(Boolean)
+      .sort();
     expect(pinged).toEqual(['ella', 'max', 'mo']);
 
     // Nothing is due before the deadline; at it, the sweep climbs one rung by itself, exactly once.
@@ -206,11 +318,32 @@ describe.each(databaseKinds)('transfer workflow on %s', (kind) => {
     const dispute = await store.openDispute(t.id);
     expect(dispute?.stageIndex).toBe(1);
 
-    const notOnLadder = await refusal(w.resolve({ actor: { personId: 'eve', surface: 'local' }, ref: t.ref, outcome: 'overturned', rationale: 'The threshold is met on the evidence.' }, at('2026-11-26T09:00:00Z')));
+    const notOnLadder = await refusal(
+      w.resolve(
+        {
+          actor: { personId: 'eve', surface: 'local' },
+          ref: t.ref,
+          outcome: 'overturned',
+          rationale: 'The threshold is met on the evidence.',
+        },
+        at('2026-11-26T09:00:00Z'),
+      ),
+    );
     expect(notOnLadder.code).toBe('forbidden');
-    const resolved = await w.resolve({ actor: { personId: 'hos-mash', surface: 'slack' }, ref: t.ref, outcome: 'overturned', rationale: 'The threshold is met on the evidence.' }, at('2026-11-26T09:00:00Z'));
+    const resolved = await w.resolve(
+      {
+        actor: { personId: 'hos-mash', surface: 'slack' },
+        ref: t.ref,
+        outcome: 'overturned',
+        rationale: 'The threshold is met on the evidence.',
+      },
+      at('2026-11-26T09:00:00Z'),
+    );
     expect(resolved).toMatchObject({ state: 'resolved', holder: 'receiving' });
-    const allocated = await w.allocate({ actor: { personId: 'mo', surface: 'slack' }, ref: t.ref, workerId: 'mia' }, at('2026-11-26T10:00:00Z'));
+    const allocated = await w.allocate(
+      { actor: { personId: 'mo', surface: 'slack' }, ref: t.ref, workerId: 'mia' },
+      at('2026-11-26T10:00:00Z'),
+    );
     expect(allocated.state).toBe('allocated');
     expect(await verifyStoredChain(db.prisma)).toMatchObject({ intact: true });
   });
@@ -218,9 +351,14 @@ describe.each(databaseKinds)('transfer workflow on %s', (kind) => {
   it('an overdue decision is chased once by the sweep; a withdrawn request is not chased', async () => {
     const a = await w.start(stepUpToMash(), monday);
     const b = await w.start(stepUpToMash(), monday);
-    await w.withdraw({ actor: { personId: 'eve', surface: 'local' }, ref: b.ref, reason: 'Sent twice by mistake.' }, at('2026-11-23T10:30:00Z'));
+    await w.withdraw(
+      { actor: { personId: 'eve', surface: 'local' }, ref: b.ref, reason: 'Sent twice by mistake.' },
+      at('2026-11-23T10:30:00Z'),
+    );
     const report = await sweepDueTimers(w, store, at('2026-11-27T09:00:00Z'));
-    expect(report.handled).toEqual([{ ref: a.ref, kind: 'decision_due', summary: expect.stringContaining('decision overdue') }]);
+    expect(report.handled).toEqual([
+      { ref: a.ref, kind: 'decision_due', summary: expect.stringContaining('decision overdue') },
+    ]);
     const chase = (await outbox(a.id)).filter((r) => r.idempotencyKey.startsWith('timer:'));
     expect(chase.length).toBeGreaterThanOrEqual(2);
     expect((await sweepDueTimers(w, store, at('2026-11-27T09:00:00Z'))).handled).toHaveLength(0);

@@ -23,7 +23,13 @@ export const hackneyDirectory = directoryFromFile(
       { id: 'csc', service: 'csc', name: "Children's Social Care" },
     ],
     people: [
-      { id: 'tess', name: 'Tess Teacher', team: 'school', roles: ['practitioner'], email: 'tess@example.gov.uk' },
+      {
+        id: 'tess',
+        name: 'Tess Teacher',
+        team: 'school',
+        roles: ['practitioner'],
+        email: 'tess@example.gov.uk',
+      },
       { id: 'eve', name: 'Eve Early', team: 'tehs', roles: ['practitioner'], email: 'eve@example.gov.uk' },
       { id: 'ella', name: 'Ella Lead', team: 'tehs', roles: ['team_manager'], email: 'ella@example.gov.uk' },
       { id: 'mo', name: 'Mo Manager', team: 'mash', roles: ['team_manager'], email: 'mo@example.gov.uk' },
@@ -31,21 +37,38 @@ export const hackneyDirectory = directoryFromFile(
       { id: 'mia', name: 'Mia Worker', team: 'mash', roles: ['practitioner'], email: 'mia@example.gov.uk' },
       { id: 'hana', name: 'Hana Hub', team: 'hub', roles: ['team_manager'], email: 'hana@example.gov.uk' },
       { id: 'sol', name: 'Sol Social', team: 'csc', roles: ['practitioner'], email: 'sol@example.gov.uk' },
-      { id: 'hos-eh', name: 'Harriet Head', team: 'tehs', roles: ['head_of_service'], email: 'harriet@example.gov.uk' },
-      { id: 'hos-mash', name: 'Hugo Head', team: 'mash', roles: ['head_of_service'], email: 'hugo@example.gov.uk' },
+      {
+        id: 'hos-eh',
+        name: 'Harriet Head',
+        team: 'tehs',
+        roles: ['head_of_service'],
+        email: 'harriet@example.gov.uk',
+      },
+      {
+        id: 'hos-mash',
+        name: 'Hugo Head',
+        team: 'mash',
+        roles: ['head_of_service'],
+        email: 'hugo@example.gov.uk',
+      },
       { id: 'dir', name: 'Dana Director', team: 'csc', roles: ['director'], email: 'dana@example.gov.uk' },
     ],
   }),
 );
 
-export async function hackneyWorkflow(db: Database): Promise<{ workflow: TransferWorkflow; store: PrismaTransferStore }> {
+export async function hackneyWorkflow(
+  db: Database,
+): Promise<{ workflow: TransferWorkflow; store: PrismaTransferStore }> {
   const profile = builtInProfile('hackney');
   const calendar = new WorkingCalendar(profile.calendar);
   const { teams, people } = hackneyDirectory;
   await db.prisma.team.createMany({ data: teams });
   await db.prisma.person.createMany({ data: people });
   const store = new PrismaTransferStore(db.prisma);
-  return { workflow: new TransferWorkflow({ profile, calendar, directory: new Directory(teams, people), store }), store };
+  return {
+    workflow: new TransferWorkflow({ profile, calendar, directory: new Directory(teams, people), store }),
+    store,
+  };
 }
 
 /** Eve (targeted Early Help) asks MASH for statutory support, with the family's consent. */

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { actions, holderAfter, type TransferAction, transferStates, transition } from '../../src/domain/lifecycle.ts';
+import {
+  actions,
+  holderAfter,
+  type TransferAction,
+  transferStates,
+  transition,
+} from '../../src/domain/lifecycle.ts';
 
 describe('transfer lifecycle', () => {
   it('allows exactly the listed transitions and refuses every other pair with a sentence', () => {
@@ -39,7 +45,10 @@ describe('transfer lifecycle', () => {
     expect(transition('declined', 'dispute', 'SW-1')).toEqual({ ok: true, to: 'disputed' });
     expect(transition('disputed', 'escalate', 'SW-1')).toEqual({ ok: true, to: 'escalated' });
     expect(transition('escalated', 'resolve', 'SW-1')).toEqual({ ok: true, to: 'resolved' });
-    expect(transition('resolved', 'allocate', 'SW-1', { resolution: 'overturned' })).toEqual({ ok: true, to: 'allocated' });
+    expect(transition('resolved', 'allocate', 'SW-1', { resolution: 'overturned' })).toEqual({
+      ok: true,
+      to: 'allocated',
+    });
   });
 
   it('refuses to allocate after a disagreement that upheld the decline', () => {
@@ -51,12 +60,16 @@ describe('transfer lifecycle', () => {
   it('refuses to close while required handover meetings are open', () => {
     const r = transition('allocated', 'close', 'SW-9', { openMeetings: 2 });
     expect(r.ok).toBe(false);
-    if (!r.ok) expect(r.message).toBe('SW-9 still has 2 handover meeting(s) to hold or record before it can close.');
+    if (!r.ok)
+      expect(r.message).toBe('SW-9 still has 2 handover meeting(s) to hold or record before it can close.');
   });
 
   it('refuses to close a request waiting for a decision unless nobody decides on its route', () => {
     expect(transition('submitted', 'close', 'SW-1').ok).toBe(false);
-    expect(transition('submitted', 'close', 'SW-1', { notifyOnly: true })).toEqual({ ok: true, to: 'closed' });
+    expect(transition('submitted', 'close', 'SW-1', { notifyOnly: true })).toEqual({
+      ok: true,
+      to: 'closed',
+    });
   });
 
   it('keeps the case with the sending team until the receiving team accepts', () => {
