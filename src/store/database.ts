@@ -7,6 +7,7 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { PrismaClient } from './generated/prisma/client.ts';
+import { lockDataDir } from './data-dir-lock.ts';
 import { type MigrateOptions, migrate } from './migrator.ts';
 
 export type DatabaseKind = 'pglite' | 'postgres';
@@ -91,6 +92,7 @@ export async function openMigratedDatabase(
 async function openPGlite(opts: OpenDatabaseOptions): Promise<Database> {
   let client: PGlite;
   let describe: string;
+  let release = () => {};
   if (opts.inMemory) {
     describe = 'PGlite in memory';
     client = await startPGlite({ loadDataDir: opts.loadDataDir }, describe);
@@ -106,7 +108,19 @@ async function openPGlite(opts: OpenDatabaseOptions): Promise<Database> {
       });
     }
     describe = `PGlite at ${dataDir.replace(/\/+$/, '')}/db`;
-    client = await startPGlite({ dataDir: resolve(dbDir) }, describe);
+    const lock = lockDataDir(dataDir);
+    if ('heldBy' in lock) {
+      throw new DatabaseUnavailableError(
+        `the embedded database in ${dataDir} is in use by another Stepwise process (pid ${lock.heldBy}); stop it first, or use DATABASE_URL (PostgreSQL) to run several processes`,
+      );
+    }
+    release = lock.release;
+    try {
+      client = await startPGlite({ dataDir: resolve(dbDir) }, describe);
+    } catch (e) {
+      release();
+      throw e;
+    }
   }
 
   const statements = { count: 0 };
@@ -154,8 +168,12 @@ async function openPGlite(opts: OpenDatabaseOptions): Promise<Database> {
     async close() {
       if (closed) return;
       closed = true;
-      await prisma.$disconnect();
-      await client.close();
+      try {
+        await prisma.$disconnect();
+        await client.close();
+      } finally {
+        release();
+      }
     },
   };
 }

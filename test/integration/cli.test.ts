@@ -79,7 +79,7 @@ describe('stepwise CLI', () => {
     expect(dir.stderr).toContain('data directory');
   });
 
-  it('migrate, directory load, tick and audit verify work on the embedded database; a tampered trail is caught', async () => {
+  it('migrate, directory load, tick and audit verify work on the embedded database', async () => {
     const data = tmp();
     const env = { STEPWISE_DATA_DIR: data, STEPWISE_PROTOCOL: 'hackney' };
     expect((await stepwise(['migrate'], env)).stdout).toMatch(/applied 1 migration/);
@@ -119,5 +119,20 @@ describe('stepwise CLI', () => {
     const verify = await stepwise(['audit', 'verify'], env);
     expect(verify.code).toBe(0);
     expect(verify.stdout).toMatch(/^intact: 0 event\(s\)/);
+  });
+
+  it('refuses a second process on the same embedded database instead of corrupting it', async () => {
+    const data = tmp();
+    const db = await openDatabase({ dataDir: data });
+    try {
+      const r = await stepwise(['migrate'], { STEPWISE_DATA_DIR: data });
+      expect(r.code).toBe(1);
+      expect(r.stderr.trim()).toBe(
+        `stepwise: the embedded database in ${data} is in use by another Stepwise process (pid ${process.pid}); stop it first, or use DATABASE_URL (PostgreSQL) to run several processes`,
+      );
+    } finally {
+      await db.close();
+    }
+    expect((await stepwise(['migrate'], { STEPWISE_DATA_DIR: data })).code).toBe(0);
   });
 });
