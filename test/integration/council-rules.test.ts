@@ -1,0 +1,188 @@
+/**
+ * Council rules that need the whole workflow and a database: run on the demo directories, on both databases.
+ */
+import { readFileSync } from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { WorkingCalendar } from '../../src/domain/calendar.ts';
+import { Directory, directoryFileSchema, directoryFromFile } from '../../src/domain/directory.ts';
+import type { Role } from '../../src/domain/roles.ts';
+import { demoDirectoryPath } from '../../src/protocols/directories/index.ts';
+import { builtInProfile, type ProfileName } from '../../src/protocols/index.ts';
+import type { Database } from '../../src/store/database.ts';
+import { PrismaTransferStore } from '../../src/store/transfer-store.ts';
+import { WorkflowError } from '../../src/workflow/errors.ts';
+import { TransferWorkflow } from '../../src/workflow/transfers.ts';
+import { databaseKinds, freshDatabase } from '../support/databases.ts';
+
+async function councilWorkflow(db: Database, name: ProfileName) {
+  const profile = builtInProfile(name);
+  const { teams, people } = directoryFromFile(
+    directoryFileSchema.parse(parse(readFileSync(demoDirectoryPath(name), 'utf8'))),
+  );
+  await db.prisma.team.createMany({ data: teams });
+  await db.prisma.person.createMany({ data: people });
+  const directory = new Directory(teams, people);
+  const w = new TransferWorkflow({
+    profile,
+    calendar: new WorkingCalendar(profile.calendar),
+    directory,
+    store: new PrismaTransferStore(db.prisma),
+  });
+  /** The first person of a team providing `service` who holds `role`. */
+  const person = (service: string, role: Role) => {
+    const p = people.find((x) => directory.team(x.teamId)?.service === service && x.roles.includes(role));
+    if (!p) throw new Error(`no ${role} in a ${service} team`);
+    return p.id;
+  };
+  return { w, person };
+}
+
+const consent = {
+  status: 'given' as const,
+  givenBy: 'Mother',
+  givenOn: '2026-11-20',
+  lawfulBasis: 'consent' as const,
+};
+const actor = (personId: string) => ({ personId, surface: 'local' as const });
+
+describe.each(databaseKinds)('council rules through the workflow on %s', (kind) => {
+  let db: Database;
+  afterEach(async () => {
+    await db.close();
+  });
+
+  it('Manchester: a child stepped back up within 3 months goes to the team that stepped it down', async () => {
+    db = await freshDatabase(kind);
+    const { w } = await councilWorkflow(db, 'manchester');
+    const stepDown = await w.start(
+      {
+        actor: actor('priya'),
+        routeId: 'cin-to-early-help',
+        consent,
+        form: {
+          child_name: 'Tom Green',
+          child_dob: '2015-05-05',
+          child_ref: 'MC-778899',
+          hub: 'north',
+          stepping_down_from: 'cafa',
+          family_composition: 'Mother and two siblings aged 4 and 12.',
+          address_contact: '1 Example Street',
+          housing_provider: 'housing-association',
+          date_referred: '2026-11-20',
+          referral_reason: 'The assessment found needs that Early Help can meet.',
+          referrer_contact: 'Priya, North SW team',
+          level_of_need: 'level-4',
+          intervention_status: 'step-down',
+          sos_worried: 'School attendance has dropped to 80% this term.',
+          sos_working_well: 'Mother engages with the plan.',
+          sos_needs_to_happen: 'A parenting programme and school support.',
+          forthcoming_meetings: 'Handover visit on 1 December.',
+          assessed_in_last_6_months: true,
+        },
+      },
+      new Date('2026-11-23T10:00:00Z'),
+    );
+    expect(stepDown.sendingTeamId).toBe('sw-north');
+    await w.accept({ actor: actor('nora'), ref: stepDown.ref }, new Date('2026-11-24T10:00:00Z'));
+
+    const stepUp = (now: Date) =>
+      w.start(
+        {
+          actor: actor('ivy'),
+          routeId: 'interventions-to-sw',
+          consent,
+          form: {
+            child_name: 'Tom Green',
+            child_dob: '2015-05-05',
+            child_ref: 'mc-778899',
+            cp_concern: false,
+            concern_raised_on: now.toISOString().slice(0, 10),
+            senior_sw_consulted: true,
+            sos_strengths: 'Mother asks for help.',
+            sos_danger: 'Violence at home has started again, reported by the school on 1 February.',
+            sos_needs_to_happen: 'A child and family assessment.',
+            contact_record_on_micare: true,
+          },
+        },
+        now,
+      );
+    // Two months on: back to North, who stepped it down, without anyone choosing the team.
+    const back = await stepUp(new Date('2027-01-25T10:00:00Z'));
+    expect(back.receivingTeamId).toBe('sw-north');
+    expect(back.flags.map((f) => f.kind)).toContain('step_back_up');
+    expect(back.flags.find((f) => f.kind === 'step_back_up')?.message).toContain(stepDown.ref);
+    // Four months on the rule no longer applies: the sender must choose between the two area teams.
+    const later = await stepUp(new Date('2027-03-29T10:00:00Z')).catch((e: unknown) => e);
+    expect(later).toBeInstanceOf(WorkflowError);
+    expect((later as WorkflowError).message).toMatch(/Several teams provide/);
+  });
+
+  it('Halton: an unplanned step-up tells the lead professional at each decision', async () => {
+    db = await freshDatabase(kind);
+    const { w, person } = await councilWorkflow(db, 'halton');
+    const route = w.route('unplanned-step-up');
+    const sender = person(route.from.services[0] as string, 'practitioner');
+    const leadEmail = 'lead.professional@partner.example.org';
+    const t = await w.start(
+      {
+        actor: actor(sender),
+        routeId: 'unplanned-step-up',
+        consent,
+        form: {
+          child_name: 'Lily Black',
+          child_dob: '2018-02-02',
+          map_open: true,
+          incident: 'Police attended a domestic incident at the home last night.',
+          lead_professional_name: 'Lee Pro',
+          lead_professional_email: leadEmail,
+        },
+      },
+      new Date('2026-11-23T10:00:00Z'),
+    );
+    const decider = person(route.to.service, 'team_manager');
+    await w.accept({ actor: actor(decider), ref: t.ref }, new Date('2026-11-23T11:00:00Z'));
+    const told = await db.prisma.outbox.findMany({ where: { transferId: t.id, kind: 'email' } });
+    expect(told.map((r) => (r.target as { email: string }).email)).toEqual([leadEmail, leadEmail]);
+    const texts = told.map((r) => (r.payload as { text: string }).text).join(' ');
+    expect(texts).toContain(t.ref);
+    expect(texts).not.toContain('Lily');
+  });
+
+  it('Halton: a final CIN meeting that keeps the needs at level 3 ends the step-down', async () => {
+    db = await freshDatabase(kind);
+    const { w, person } = await councilWorkflow(db, 'halton');
+    const route = w.route('csc-to-map');
+    const sw = person(route.from.services[0] as string, 'practitioner');
+    const t = await w.start(
+      {
+        actor: actor(sw),
+        routeId: 'csc-to-map',
+        consent,
+        form: {
+          child_name: 'Kai Brown',
+          child_dob: '2014-07-07',
+          final_cin_meeting_at: '2026-12-03 10:00',
+          final_cin_meeting_venue: 'Runcorn Children Centre',
+          work_synopsis: 'Twelve weeks of CIN work on school attendance.',
+          outstanding_actions: 'Attendance support continues.',
+          step_back_up_indicators: 'Attendance below 70% or a new police contact.',
+        },
+      },
+      new Date('2026-11-23T10:00:00Z'),
+    );
+    const missing = await w
+      .recordMeetingOutcome(
+        { actor: actor(sw), ref: t.ref, meeting: 'final-cin', outcome: 'held' },
+        new Date('2026-12-03T12:00:00Z'),
+      )
+      .catch((e: unknown) => e as WorkflowError);
+    expect((missing as WorkflowError).message).toMatch(/Record the outcome/);
+    const ended = await w.recordMeetingOutcome(
+      { actor: actor(sw), ref: t.ref, meeting: 'final-cin', outcome: 'held', result: 'remain-level-3' },
+      new Date('2026-12-03T12:00:00Z'),
+    );
+    expect(ended.state).toBe('withdrawn');
+    expect(await db.prisma.timer.count({ where: { transferId: t.id, status: 'pending' } })).toBe(0);
+  });
+});
