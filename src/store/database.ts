@@ -6,8 +6,8 @@ import { PGlite, type Transaction as PGliteTransaction } from '@electric-sql/pgl
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
-import { PrismaClient } from './generated/prisma/client.ts';
 import { lockDataDir } from './data-dir-lock.ts';
+import { PrismaClient } from './generated/prisma/client.ts';
 import { type MigrateOptions, migrate } from './migrator.ts';
 
 export type DatabaseKind = 'pglite' | 'postgres';
