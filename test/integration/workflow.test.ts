@@ -363,4 +363,19 @@ describe.each(databaseKinds)('transfer workflow on %s', (kind) => {
     expect(chase.length).toBeGreaterThanOrEqual(2);
     expect((await sweepDueTimers(w, store, at('2026-11-27T09:00:00Z'))).handled).toHaveLength(0);
   });
+
+  it('two sweeps running at once handle each due timer exactly once', async () => {
+    const started = await Promise.all([1, 2, 3, 4, 5, 6].map(() => w.start(stepUpToMash(), monday)));
+    const when = at('2026-11-30T09:00:00Z');
+    const [a, b] = await Promise.all([
+      sweepDueTimers(w, store, when, { batch: 2 }),
+      sweepDueTimers(w, store, when, { batch: 2 }),
+    ]);
+    const refs = [...(a?.handled ?? []), ...(b?.handled ?? [])].map((h) => h.ref).sort();
+    expect(refs).toEqual(started.map((t) => t.ref).sort());
+    const chases = await db.prisma.outbox.count({
+      where: { idempotencyKey: { startsWith: 'timer:' }, kind: 'thread' },
+    });
+    expect(chases).toBe(6);
+  });
 });
