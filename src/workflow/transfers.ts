@@ -467,9 +467,9 @@ export class TransferWorkflow {
       meetings: started.meetings,
       timers: data.draft ? [] : [...this.decisionTimer(route, id, 1, now), ...started.timers],
     };
-    const event = route.decision.mode === 'notify' ? 'closed' : 'submitted';
+    // A notify-only route closes at once; what it tells people are its notifications on submission.
     return this.store.create(row, changes, (created) =>
-      data.draft ? [] : outboxFor(this, created, event, p, now),
+      data.draft ? [] : outboxFor(this, created, 'submitted', p, now),
     );
   }
 

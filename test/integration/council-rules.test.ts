@@ -185,4 +185,36 @@ describe.each(databaseKinds)('council rules through the workflow on %s', (kind) 
     expect(ended.state).toBe('withdrawn');
     expect(await db.prisma.timer.count({ where: { transferId: t.id, status: 'pending' } })).toBe(0);
   });
+
+  it('Hackney: a step-down to universal services needs no decision and tells the services in the plan', async () => {
+    db = await freshDatabase(kind);
+    const { w, person } = await councilWorkflow(db, 'hackney');
+    const sw = person('csc', 'practitioner');
+    const options =
+      w.route('statutory-to-universal').fields.find((f) => f.id === 'plan_universal_services')?.options ?? [];
+    const t = await w.start(
+      {
+        actor: actor(sw),
+        routeId: 'statutory-to-universal',
+        consent,
+        form: {
+          child_name: 'Noor Ali',
+          child_dob: '2013-09-09',
+          network_consulted: true,
+          plan_for_support: 'School pastoral support and the youth hub carry on the plan.',
+          plan_universal_services: [options[0]?.value as string],
+          universal_contact_1_email: 'pastoral@school.example.org',
+          universal_contact_2_email: 'youth.hub@example.org',
+        },
+      },
+      new Date('2026-11-23T10:00:00Z'),
+    );
+    expect(t.state).toBe('closed');
+    expect(await db.prisma.timer.count({ where: { transferId: t.id } })).toBe(0);
+    const told = await db.prisma.outbox.findMany({ where: { transferId: t.id, kind: 'email' } });
+    expect(told.map((r) => (r.target as { email: string }).email).sort()).toEqual([
+      'pastoral@school.example.org',
+      'youth.hub@example.org',
+    ]);
+  });
 });
