@@ -99,67 +99,33 @@ export const noCaseSystemNote =
 
 // Field constructors: the profile stays data, but a form reads as a list of labelled questions.
 
-export const text = (id: string, label: string, o: FieldOptions = {}): FieldInput => ({
-  id,
-  label,
-  type: 'text',
-  ...o,
-});
+const plain =
+  (type: FieldInput['type']) =>
+  (id: string, label: string, o: FieldOptions = {}): FieldInput => ({ id, label, type, ...o });
+const choice =
+  (type: 'select' | 'multiselect') =>
+  (
+    id: string,
+    label: string,
+    options: [value: string, label: string][],
+    o: FieldOptions = {},
+  ): FieldInput => ({
+    id,
+    label,
+    type,
+    options: options.map(([value, l]) => ({ value, label: l })),
+    ...o,
+  });
+
+export const text = plain('text');
 /** Narrative about the family: never shown in channels (the domain keeps it to the people involved). */
-export const textarea = (id: string, label: string, o: FieldOptions = {}): FieldInput => ({
-  id,
-  label,
-  type: 'textarea',
-  ...o,
-});
-export const date = (id: string, label: string, o: FieldOptions = {}): FieldInput => ({
-  id,
-  label,
-  type: 'date',
-  ...o,
-});
-export const datetime = (id: string, label: string, o: FieldOptions = {}): FieldInput => ({
-  id,
-  label,
-  type: 'datetime',
-  ...o,
-});
-export const yesNo = (id: string, label: string, o: FieldOptions = {}): FieldInput => ({
-  id,
-  label,
-  type: 'boolean',
-  ...o,
-});
-export const email = (id: string, label: string, o: FieldOptions = {}): FieldInput => ({
-  id,
-  label,
-  type: 'email',
-  ...o,
-});
-export const select = (
-  id: string,
-  label: string,
-  options: [value: string, label: string][],
-  o: FieldOptions = {},
-): FieldInput => ({
-  id,
-  label,
-  type: 'select',
-  options: options.map(([value, l]) => ({ value, label: l })),
-  ...o,
-});
-export const multiselect = (
-  id: string,
-  label: string,
-  options: [value: string, label: string][],
-  o: FieldOptions = {},
-): FieldInput => ({
-  id,
-  label,
-  type: 'multiselect',
-  options: options.map(([value, l]) => ({ value, label: l })),
-  ...o,
-});
+export const textarea = plain('textarea');
+export const date = plain('date');
+export const datetime = plain('datetime');
+export const yesNo = plain('boolean');
+export const email = plain('email');
+export const select = choice('select');
+export const multiselect = choice('multiselect');
 
 /** Shorthand for the options every constructor takes. */
 export const required: FieldOptions = { required: true };
