@@ -40,8 +40,11 @@ export const stateLabels: Record<TransferState, string> = {
   advice_only: 'advice given, not accepted',
 };
 
-/** Who may take an action: the sending side, the receiving side's deciders, the ladder's people, or the bot. */
-export type Actor = 'sender' | 'receiver' | 'either' | 'ladder' | 'system';
+/**
+ * Who may take an action: the sending side, the receiving side's deciders, either of those, anyone in the two
+ * teams (meetings), or the people at the dispute's current ladder stage.
+ */
+export type Actor = 'sender' | 'receiver' | 'either' | 'involved' | 'ladder';
 
 export const actions = {
   submit: { from: ['draft'], to: 'submitted', by: 'sender', verb: 'submit' },
@@ -64,13 +67,13 @@ export const actions = {
   schedule_handover: {
     from: ['allocated', 'handover_scheduled'],
     to: 'handover_scheduled',
-    by: 'either',
+    by: 'involved',
     verb: 'schedule the handover of',
   },
   complete_handover: {
     from: ['handover_scheduled'],
     to: 'handover_done',
-    by: 'either',
+    by: 'involved',
     verb: 'record the handover of',
   },
   dispute: { from: ['declined', 'advice_only'], to: 'disputed', by: 'sender', verb: 'dispute' },

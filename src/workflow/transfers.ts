@@ -17,6 +17,8 @@ import {
 } from '../domain/form.ts';
 import { nextStage, stageAt } from '../domain/ladder.ts';
 import {
+  type Actor,
+  actions,
   holderAfter,
   stateLabels,
   type TransferAction,
@@ -174,24 +176,7 @@ export class TransferWorkflow {
   }
 
   private authorise(t: TransferRow, p: Person, action: TransferAction, dispute: DisputeRow | null): void {
-    const by: string = (
-      {
-        submit: 'sender',
-        request_info: 'receiver',
-        resubmit: 'sender',
-        accept: 'receiver',
-        decline: 'receiver',
-        advice_only: 'receiver',
-        allocate: 'receiver',
-        schedule_handover: 'involved',
-        complete_handover: 'involved',
-        dispute: 'sender',
-        escalate: 'ladder',
-        resolve: 'ladder',
-        withdraw: 'sender',
-        close: 'either',
-      } as const
-    )[action];
+    const by: Actor = actions[action].by;
     const involved =
       p.teamId === t.sendingTeamId || p.teamId === t.receivingTeamId || p.id === t.allocation?.workerId;
     const onLadder =
@@ -199,18 +184,17 @@ export class TransferWorkflow {
       [...this.stagePeople(t, dispute, 'sending'), ...this.stagePeople(t, dispute, 'receiving')].some(
         (x) => x.id === p.id,
       );
-    const allowed =
-      by === 'sender'
-        ? this.isSender(t, p)
-        : by === 'receiver'
-          ? this.isDecider(t, p)
-          : by === 'involved'
-            ? involved
-            : by === 'ladder'
-              ? onLadder || (action === 'escalate' && (this.isSender(t, p) || this.isDecider(t, p)))
-              : this.isSender(t, p) || this.isDecider(t, p) || p.id === t.allocation?.workerId;
+    const sides = () => this.isSender(t, p) || this.isDecider(t, p);
+    const allowedBy: Record<Actor, () => boolean> = {
+      sender: () => this.isSender(t, p),
+      receiver: () => this.isDecider(t, p),
+      involved: () => involved,
+      ladder: () => onLadder || (action === 'escalate' && sides()),
+      either: () => sides() || p.id === t.allocation?.workerId,
+    };
+    const allowed = allowedBy[by]();
     if (allowed) return;
-    const who: Record<string, string> = {
+    const who: Record<Actor, string> = {
       sender: `the person who made the request or a manager of ${this.teamName(t.sendingTeamId)}`,
       receiver: `a ${(this.route(t.routeId).decision.deciders ?? defaultDeciders).map((r) => r.replace('_', ' ')).join(' / ')} of ${this.teamName(t.receivingTeamId)}`,
       involved: `a member of ${this.teamName(t.sendingTeamId)} or ${this.teamName(t.receivingTeamId)}`,
@@ -657,7 +641,7 @@ export class TransferWorkflow {
         ]);
       }
     }
-    const dispute = t.state === 'resolved' ? await this.lastResolution(t) : undefined;
+    const dispute = t.state === 'resolved' ? this.resolutionOf(t) : undefined;
     return this.change(
       data,
       'allocate',
@@ -682,8 +666,8 @@ export class TransferWorkflow {
     );
   }
 
-  private async lastResolution(t: TransferRow): Promise<'upheld' | 'overturned' | undefined> {
-    // The resolved dispute is no longer open; its outcome is kept on the decision trail.
+  /** A resolved dispute's outcome: an overturn records the ladder's acceptance as the decision. */
+  private resolutionOf(t: TransferRow): 'upheld' | 'overturned' {
     return t.decision?.action === 'accept' ? 'overturned' : 'upheld';
   }
 
@@ -931,12 +915,8 @@ export class TransferWorkflow {
     settle?: Changes['settleTimers'],
   ): Promise<TransferRow> {
     const p = this.person(data.actor.personId);
-    if (![t.sendingTeamId, t.receivingTeamId].includes(p.teamId) && p.id !== t.allocation?.workerId) {
-      throw new WorkflowError(
-        'forbidden',
-        `Only ${this.teamName(t.sendingTeamId)} or ${this.teamName(t.receivingTeamId)} can record meetings on ${t.ref}.`,
-      );
-    }
+    // Meetings and tasks are for anyone in the two teams, as for scheduling the handover.
+    this.authorise(t, p, 'schedule_handover', null);
     if (['closed', 'withdrawn'].includes(t.state))
       throw new WorkflowError('refused', `${t.ref} is ${stateLabels[t.state]}.`);
     if (data.expectedVersion !== undefined && data.expectedVersion !== t.version)
@@ -1000,7 +980,7 @@ export class TransferWorkflow {
     const t = await this.get(data.ref);
     const meetings = await this.store.meetings(t.id);
     const openMeetings = meetings.filter((m) => m.status === 'required' || m.status === 'scheduled').length;
-    const resolution = t.state === 'resolved' ? await this.lastResolution(t) : undefined;
+    const resolution = t.state === 'resolved' ? this.resolutionOf(t) : undefined;
     return this.change(
       data,
       'close',
