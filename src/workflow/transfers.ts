@@ -257,10 +257,15 @@ export class TransferWorkflow {
           data?: Record<string, unknown>;
           event?: TransferEvent;
         },
-    opts: { dispute?: boolean; transitionCtx?: Parameters<typeof transition>[3] } = {},
+    opts: {
+      dispute?: boolean;
+      transitionCtx?: Parameters<typeof transition>[3];
+      /** The transfer as the caller already read it: not read again (one statement fewer). */
+      transfer?: TransferRow;
+    } = {},
   ): Promise<TransferRow> {
     const p = this.person(input.actor.personId);
-    const t = await this.get(input.ref);
+    const t = opts.transfer ?? (await this.get(input.ref));
     if (input.expectedVersion !== undefined && input.expectedVersion !== t.version) {
       throw new WorkflowError('stale', this.staleMessage(t));
     }
@@ -624,10 +629,16 @@ export class TransferWorkflow {
         `Advice only is not allowed for ${t.ref} on the ${this.route(t.routeId).name} route: accept or decline it.`,
       );
     }
-    return this.change(data, 'advice_only', now, ({ p }) => ({
-      patch: { decision: { action: 'advice_only', byId: p.id, at: now.toISOString(), text: data.advice } },
-      changes: { settleTimers: { kinds: ['decision_due'], status: 'met' } },
-    }));
+    return this.change(
+      data,
+      'advice_only',
+      now,
+      ({ p }) => ({
+        patch: { decision: { action: 'advice_only', byId: p.id, at: now.toISOString(), text: data.advice } },
+        changes: { settleTimers: { kinds: ['decision_due'], status: 'met' } },
+      }),
+      { transfer: t },
+    );
   }
 
   async allocate(input: z.input<typeof cmd.allocateSchema>, now: Date): Promise<TransferRow> {
@@ -662,7 +673,7 @@ export class TransferWorkflow {
           data: { workerId: data.workerId, service: data.service },
         };
       },
-      { transitionCtx: { resolution: dispute } },
+      { transitionCtx: { resolution: dispute }, transfer: t },
     );
   }
 
@@ -812,7 +823,7 @@ export class TransferWorkflow {
   async scheduleMeeting(input: z.input<typeof cmd.scheduleMeetingSchema>, now: Date): Promise<TransferRow> {
     const data = parse(cmd.scheduleMeetingSchema, input);
     const t = await this.get(data.ref);
-    const meeting = await this.findMeeting(t, data.meeting);
+    const { meeting } = await this.findMeeting(t, data.meeting);
     const at = new Date(data.at);
     const handover = ['allocated', 'handover_scheduled'].includes(t.state);
     const update = {
@@ -826,11 +837,17 @@ export class TransferWorkflow {
         meeting: meeting.meetingKey,
         at: data.at,
       });
-    return this.change(data, 'schedule_handover', now, () => ({
-      changes: { meetingUpdates: [update] },
-      data: { meeting: meeting.meetingKey, at: data.at },
-      event: 'allocated',
-    }));
+    return this.change(
+      data,
+      'schedule_handover',
+      now,
+      () => ({
+        changes: { meetingUpdates: [update] },
+        data: { meeting: meeting.meetingKey, at: data.at },
+        event: 'allocated',
+      }),
+      { transfer: t },
+    );
   }
 
   /** Records what happened at a meeting: held (with the meeting's own outcome), not held, or rescheduled. */
@@ -840,7 +857,7 @@ export class TransferWorkflow {
   ): Promise<TransferRow> {
     const data = parse(cmd.meetingOutcomeSchema, input);
     const t = await this.get(data.ref);
-    const meeting = await this.findMeeting(t, data.meeting);
+    const { meeting, meetings } = await this.findMeeting(t, data.meeting);
     const rule = this.route(t.routeId).meetings.find((m) => m.id === meeting.meetingKey);
     let effect: 'none' | 'close' = 'none';
     if (data.result || rule?.outcomes) {
@@ -888,18 +905,23 @@ export class TransferWorkflow {
           },
           data: { ...logged, effect },
         }),
-        { transitionCtx: { openMeetings: 0 } },
+        { transitionCtx: { openMeetings: 0 }, transfer: t },
       );
     }
-    const meetings = await this.store.meetings(t.id);
     const remaining = meetings.filter(
       (m) => m.status !== 'held' && m.status !== 'optional' && m.id !== meeting.id,
     );
     if (t.state === 'handover_scheduled' && data.outcome === 'held' && remaining.length === 0) {
-      return this.change(data, 'complete_handover', now, () => ({
-        changes: { meetingUpdates: [update], ...(settle ? { settleTimers: settle } : {}) },
-        data: logged,
-      }));
+      return this.change(
+        data,
+        'complete_handover',
+        now,
+        () => ({
+          changes: { meetingUpdates: [update], ...(settle ? { settleTimers: settle } : {}) },
+          data: logged,
+        }),
+        { transfer: t },
+      );
     }
     return this.meetingOnly(data, t, now, 'meeting_outcome', [update], logged, settle);
   }
@@ -943,7 +965,10 @@ export class TransferWorkflow {
     return saved;
   }
 
-  private async findMeeting(t: TransferRow, key: string): Promise<MeetingRow> {
+  private async findMeeting(
+    t: TransferRow,
+    key: string,
+  ): Promise<{ meeting: MeetingRow; meetings: MeetingRow[] }> {
     const meetings = await this.store.meetings(t.id);
     const m = meetings.find((x) => x.meetingKey === key || x.id === key);
     if (!m) {
@@ -955,7 +980,7 @@ export class TransferWorkflow {
             : '.'),
       );
     }
-    return m;
+    return { meeting: m, meetings };
   }
 
   /** Marks one of the route's tasks done (e.g. the final CIN papers sent). */
@@ -1000,6 +1025,7 @@ export class TransferWorkflow {
           resolution,
           notifyOnly: this.route(t.routeId).decision.mode === 'notify',
         },
+        transfer: t,
       },
     );
   }
