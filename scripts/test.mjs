@@ -7,6 +7,7 @@
 // socket in a temporary directory, and always stops it and deletes the directory afterwards.
 // With no binaries: in CI (CI=true) that is an error; elsewhere a warning, and PostgreSQL is skipped.
 import { spawn } from 'node:child_process';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findPostgres, forwardSignals, startThrowawayPostgres } from './throwaway-postgres.mjs';
@@ -19,11 +20,35 @@ const say = (line) => console.log(`stepwise test: ${line}`);
 
 let child; // the running vitest process
 
+// Besides vitest's own report, a JSON one, summed up at the end in the plain "N passed, N failed" line that
+// CI reads (unless the caller chose reporters).
+const summaryFile = join(root, 'test-output', 'vitest.json');
+const reporters = args.some((a) => a.startsWith('--reporter'))
+  ? []
+  : ['--reporter=default', '--reporter=json', `--outputFile.json=${summaryFile}`];
+
+function printSummary() {
+  if (!reporters.length || !existsSync(summaryFile)) return;
+  try {
+    const r = JSON.parse(readFileSync(summaryFile, 'utf8'));
+    const skipped = (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0);
+    console.log(`Tests: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${skipped} skipped`);
+  } catch {
+    // vitest's own report above is the record; the summary line is a convenience
+  }
+}
+
 function runVitest(env) {
+  rmSync(summaryFile, { force: true });
   return new Promise((resolve) => {
-    child = spawn(process.execPath, [vitestBin, 'run', ...args], { cwd: root, env, stdio: 'inherit' });
+    child = spawn(process.execPath, [vitestBin, 'run', ...reporters, ...args], {
+      cwd: root,
+      env,
+      stdio: 'inherit',
+    });
     child.on('exit', (code, signal) => {
       child = undefined;
+      printSummary();
       resolve(code ?? (signal === 'SIGINT' ? 130 : signal === 'SIGTERM' ? 143 : 1));
     });
     child.on('error', (error) => {
