@@ -194,7 +194,8 @@ function optionOf(title: string, value: string, withDescription: boolean, where:
   check('optionValue', value.length, where);
   const text = toPlain(title);
   if (text.length <= 75) return { text: plain(text), value };
-  const cut = text.lastIndexOf(' ', 74) > 40 ? text.lastIndexOf(' ', 74) : 74;
+  const space = text.lastIndexOf(' ', 74);
+  const cut = space > 30 ? space : 74;
   const head = `${text.slice(0, cut).trimEnd()}…`;
   if (!withDescription) return { text: plain(head), value };
   const rest = text.slice(cut).trim();
@@ -330,7 +331,8 @@ function textBlock(el: CardElement, out: Out): void {
     out.blocks.push({ type: 'header', text: plain(header) });
     return;
   }
-  const md = toMrkdwn(text);
+  const bold = str(el.weight).toLowerCase() === 'bolder' && !/[*\n]/.test(text);
+  const md = bold ? `*${toMrkdwn(text)}*` : toMrkdwn(text);
   if (el.isSubtle === true) {
     check('contextText', md.length, `context ${id || 'TextBlock'}`);
     const last = out.blocks[out.blocks.length - 1];
@@ -425,9 +427,11 @@ function element(el: CardElement, out: Out, opts: ConvertOptions): void {
   supported(el);
   switch (el.type) {
     case 'TextBlock':
-      return textBlock(el, out);
+      textBlock(el, out);
+      return;
     case 'FactSet':
-      return factSet(el, out);
+      factSet(el, out);
+      return;
     case 'Container':
       for (const item of (el.items as CardElement[] | undefined) ?? []) element(item, out, opts);
       return;
@@ -444,8 +448,8 @@ function element(el: CardElement, out: Out, opts: ConvertOptions): void {
       out.blocks.push(...buttons((el.actions as CardElement[] | undefined) ?? [], str(el.id) || 'ActionSet'));
       return;
     default:
-      if (el.type.startsWith('Input.')) return inputBlock(el, out, opts);
-      throw new UnsupportedCardElement(el.type, el.id);
+      if (!el.type.startsWith('Input.')) throw new UnsupportedCardElement(el.type, el.id);
+      inputBlock(el, out, opts);
   }
 }
 

@@ -100,12 +100,20 @@ function rulesOf(
   calendar: WorkingCalendar,
 ): TransferWorkflow {
   let byDirectory = workflows.get(profile);
-  if (!byDirectory) workflows.set(profile, (byDirectory = new WeakMap()));
+  if (!byDirectory) {
+    byDirectory = new WeakMap();
+    workflows.set(profile, byDirectory);
+  }
   let byCalendar = byDirectory.get(directory);
-  if (!byCalendar) byDirectory.set(directory, (byCalendar = new WeakMap()));
+  if (!byCalendar) {
+    byCalendar = new WeakMap();
+    byDirectory.set(directory, byCalendar);
+  }
   let w = byCalendar.get(calendar);
-  if (!w)
-    byCalendar.set(calendar, (w = new TransferWorkflow({ profile, calendar, directory, store: noStore })));
+  if (!w) {
+    w = new TransferWorkflow({ profile, calendar, directory, store: noStore });
+    byCalendar.set(calendar, w);
+  }
   return w;
 }
 
@@ -996,7 +1004,7 @@ export function requestFormData(profile: ProtocolProfile, route: Route, options:
     const help = [
       f.help ?? '',
       f.requiredWhen ? `Required when ${requiredWhen ?? 'it applies to this request'}.` : '',
-      f.evidence && profile.evidence
+      f.evidence && profile.evidence && !profile.evidence.vagueWords.every((w) => f.help?.includes(w))
         ? `Say why: avoid "${profile.evidence.vagueWords.join('", "')}" without the reasons behind them.`
         : '',
     ]
@@ -1036,7 +1044,10 @@ export function requestFormData(profile: ProtocolProfile, route: Route, options:
   const sections: { title: string; hasTitle: boolean; fields: ReturnType<typeof fieldView>[] }[] = [];
   const section = (title: string) => {
     let s = sections.find((x) => x.title === title);
-    if (!s) sections.push((s = { title, hasTitle: title !== '', fields: [] }));
+    if (!s) {
+      s = { title, hasTitle: title !== '', fields: [] };
+      sections.push(s);
+    }
     return s;
   };
   for (const f of routeFields(route)) {
@@ -1101,12 +1112,12 @@ export function requestFormData(profile: ProtocolProfile, route: Route, options:
 
   const emergency = profile.emergency;
   return {
-    title: `${routeKindLabels[route.kind]} request: ${route.name}`,
+    title: route.name,
     routeName: route.name,
     summary: route.summary,
-    emergencyText: `Significant harm? ${emergency.title}. Call ${emergency.phones
-      .map((p) => `${p.label}: ${p.number}`)
-      .join('; ')}. Emergencies never go through Stepwise.`,
+    emergencyText: `${emergency.title}: ${emergency.phones
+      .map((p) => `${p.label} ${p.number}`)
+      .join(' · ')}. Emergencies never go through Stepwise.`,
     significantHarm: {
       id: sigId,
       label:
