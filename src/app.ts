@@ -7,7 +7,8 @@ import type { Config } from './config.ts';
 import { WorkingCalendar } from './domain/calendar.ts';
 import { Directory } from './domain/directory.ts';
 import type { ProtocolProfile } from './domain/profile.ts';
-import { loadProfile } from './protocols/index.ts';
+import { demoDirectoryPath } from './protocols/directories/index.ts';
+import { isProfileName, loadProfile } from './protocols/index.ts';
 import { type Database, openDatabase } from './store/database.ts';
 import { loadDirectoryFile, readDirectory } from './store/directory-store.ts';
 import { migrate } from './store/migrator.ts';
@@ -26,10 +27,14 @@ export interface App {
   close(): Promise<void>;
 }
 
-export async function openApp(
-  config: Config,
-  opts: { migrate?: boolean; log?: (line: string) => void } = {},
-): Promise<App> {
+export interface OpenAppOptions {
+  migrate?: boolean;
+  log?: (line: string) => void;
+  /** Load the built-in protocol's demo directory when none is configured and the stored one is empty. */
+  demoDirectory?: boolean;
+}
+
+export async function openApp(config: Config, opts: OpenAppOptions = {}): Promise<App> {
   const profile = await loadProfile(config.STEPWISE_PROTOCOL);
   const calendar = new WorkingCalendar(profile.calendar, { extraClosures: config.STEPWISE_CLOSURES ?? [] });
   const db = await openDatabase({
@@ -39,6 +44,11 @@ export async function openApp(
   try {
     if (opts.migrate !== false) await migrate(db, { ...(opts.log ? { log: opts.log } : {}) });
     if (config.STEPWISE_DIRECTORY) await loadDirectoryFile(db, config.STEPWISE_DIRECTORY, profile);
+    else if (opts.demoDirectory && isProfileName(profile.id) && (await db.prisma.team.count()) === 0) {
+      // A first run with no directory: the protocol's fictional demo teams and people, so it can be tried.
+      const loaded = await loadDirectoryFile(db, demoDirectoryPath(profile.id), profile);
+      opts.log?.(`loaded the ${profile.id} demo directory (${loaded.teams} teams, ${loaded.people} people)`);
+    }
     const store = new PrismaTransferStore(db.prisma);
     const app: App = {
       config,

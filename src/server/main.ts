@@ -11,7 +11,7 @@ import { createHttpServer, sendJson } from './http.ts';
 
 export async function serve(config: Config): Promise<void> {
   const log = pino({ level: config.STEPWISE_LOG_LEVEL, base: { app: 'stepwise' } });
-  const app = await openApp(config, { log: (line) => log.info(line) });
+  const app = await openApp(config, { log: (line) => log.info(line), demoDirectory: true });
   const started = Date.now();
   const server = createHttpServer(
     {
