@@ -1,13 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { builtInProfile } from '../../../src/protocols/index.ts';
+import { byId, profileOf } from './support.ts';
 
-const p = builtInProfile('hackney');
-function byId<T extends { id: string }>(items: readonly T[], id: string): T {
-  const found = items.find((i) => i.id === id);
-  if (!found) throw new Error(`no "${id}" in [${items.map((i) => i.id).join(', ')}]`);
-  return found;
-}
-const route = (id: string) => byId(p.routes, id);
+const { p, route } = profileOf('hackney');
 const fromTargetedEarlyHelp = { sendingService: ['targeted-early-help'] };
 
 describe('Hackney profile', () => {

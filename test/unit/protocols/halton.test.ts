@@ -1,17 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { builtInProfile } from '../../../src/protocols/index.ts';
+import { byId, gateRequire, profileOf } from './support.ts';
 
-const p = builtInProfile('halton');
-function byId<T extends { id: string }>(items: readonly T[], id: string): T {
-  const found = items.find((i) => i.id === id);
-  if (!found) throw new Error(`no "${id}" in [${items.map((i) => i.id).join(', ')}]`);
-  return found;
-}
-const route = (id: string) => byId(p.routes, id);
-function gateRequire(gate: { kind: string; require?: unknown }): unknown {
-  if (gate.kind !== 'require') throw new Error(`not a require gate: ${gate.kind}`);
-  return gate.require;
-}
+const { p, route } = profileOf('halton');
 
 describe('Halton profile', () => {
   it('Halton: Levels 1-4; the interface is between level 2 (MAP) and level 3 (CSC)', () => {
