@@ -1,0 +1,97 @@
+/**
+ * Delivering the outbox: every message a command wrote is handed to a sender (Slack, Teams, the local
+ * workspace) after the command committed. A message is claimed with a lease, so replicas never send the same
+ * one at once; a rate-limit or server error is retried with backoff (honouring Retry-After), a permanent error
+ * is recorded, and nothing is lost while a platform is down: the row waits.
+ *
+ * Delivery is at least once: a process killed after the platform accepted a message but before it was marked
+ * sent sends it again when the lease runs out. Senders that can, pass the idempotency key on.
+ */
+import type { NewOutbox } from './ports.ts';
+
+export interface OutboxMessage extends NewOutbox {
+  id: string;
+  /** Including the attempt being made now. */
+  attempts: number;
+}
+
+/** Worth trying again later: HTTP 429, 5xx, a timeout. `retryAfterMs` is the platform's own wait, if given. */
+export class RetryableSendError extends Error {
+  constructor(
+    message: string,
+    readonly retryAfterMs?: number,
+  ) {
+    super(message);
+    this.name = 'RetryableSendError';
+  }
+}
+
+export interface Sender {
+  /** Resolves when the platform accepted the message; throws RetryableSendError or any other error. */
+  send(message: OutboxMessage): Promise<void>;
+}
+
+export interface OutboxStore {
+  /** Claims up to `limit` messages due at `now` (pending, or sending with an expired lease), oldest first. */
+  claimOutbox(now: Date, limit: number, leaseUntil: Date): Promise<OutboxMessage[]>;
+  markSent(id: string, now: Date): Promise<void>;
+  markRetry(id: string, nextAttemptAt: Date, error: string): Promise<void>;
+  markFailed(id: string, error: string): Promise<void>;
+}
+
+export interface DeliveryOptions {
+  batch?: number;
+  /** How long a claimed message is held before another worker may take it (default 2 minutes). */
+  leaseMs?: number;
+  /** After this many attempts a message is marked failed (default 20: about a day of backoff). */
+  maxAttempts?: number;
+}
+
+export interface DeliveryReport {
+  sent: number;
+  retried: number;
+  failed: number;
+}
+
+/** Exponential backoff from 5 s, doubling, capped at 15 minutes; a platform's Retry-After wins if longer. */
+export function retryDelayMs(attempts: number, retryAfterMs?: number): number {
+  const backoff = Math.min(5_000 * 2 ** Math.max(0, attempts - 1), 15 * 60_000);
+  return Math.max(backoff, retryAfterMs ?? 0);
+}
+
+/** One pass over the due messages. Errors are recorded per message; one bad message never stops the rest. */
+export async function deliverOutbox(
+  store: OutboxStore,
+  sender: Sender,
+  now: Date,
+  opts: DeliveryOptions = {},
+): Promise<DeliveryReport> {
+  const maxAttempts = opts.maxAttempts ?? 20;
+  const claimed = await store.claimOutbox(
+    now,
+    opts.batch ?? 50,
+    new Date(now.getTime() + (opts.leaseMs ?? 120_000)),
+  );
+  const report: DeliveryReport = { sent: 0, retried: 0, failed: 0 };
+  for (const message of claimed) {
+    try {
+      await sender.send(message);
+      await store.markSent(message.id, now);
+      report.sent += 1;
+    } catch (e) {
+      const error = e instanceof Error ? e.message : String(e);
+      if (e instanceof RetryableSendError && message.attempts < maxAttempts) {
+        await store.markRetry(
+          message.id,
+          new Date(now.getTime() + retryDelayMs(message.attempts, e.retryAfterMs)),
+          error,
+        );
+        report.retried += 1;
+      } else {
+        await store.markFailed(message.id, error);
+        report.failed += 1;
+      }
+    }
+  }
+  return report;
+}

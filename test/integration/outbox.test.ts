@@ -1,0 +1,121 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Database } from '../../src/store/database.ts';
+import { PrismaOutboxStore } from '../../src/store/outbox-store.ts';
+import {
+  deliverOutbox,
+  type OutboxMessage,
+  RetryableSendError,
+  retryDelayMs,
+  type Sender,
+} from '../../src/workflow/outbox.ts';
+import { databaseKinds, freshDatabase } from '../support/databases.ts';
+import { at, hackneyWorkflow, monday, stepUpToMash } from '../support/hackney-fixture.ts';
+
+/** A platform that records what it accepted and fails as scripted. */
+class FakePlatform implements Sender {
+  accepted: OutboxMessage[] = [];
+  constructor(private readonly script: (m: OutboxMessage) => Error | null = () => null) {}
+  async send(m: OutboxMessage) {
+    const failure = this.script(m);
+    if (failure) throw failure;
+    this.accepted.push(m);
+  }
+}
+
+describe('backoff', () => {
+  it('doubles from 5 seconds up to 15 minutes, and waits at least as long as the platform asks', () => {
+    expect([1, 2, 3, 4].map((n) => retryDelayMs(n))).toEqual([5_000, 10_000, 20_000, 40_000]);
+    expect(retryDelayMs(30)).toBe(15 * 60_000);
+    expect(retryDelayMs(1, 30_000)).toBe(30_000);
+  });
+});
+
+describe.each(databaseKinds)('outbox delivery on %s', (kind) => {
+  let db: Database;
+  let store: PrismaOutboxStore;
+  let keys: string[];
+
+  beforeEach(async () => {
+    db = await freshDatabase(kind);
+    const { workflow } = await hackneyWorkflow(db);
+    await workflow.start(stepUpToMash(), monday);
+    keys = (await db.prisma.outbox.findMany()).map((r) => r.idempotencyKey).sort();
+    store = new PrismaOutboxStore(db.prisma);
+  });
+  afterEach(async () => {
+    await db.close();
+  });
+
+  const statuses = async () => (await db.prisma.outbox.findMany()).map((r) => [r.status, r.attempts]);
+
+  it('sends each message once and marks it sent', async () => {
+    const platform = new FakePlatform();
+    expect(await deliverOutbox(store, platform, at('2026-11-23T10:00:01Z'))).toEqual({
+      sent: keys.length,
+      retried: 0,
+      failed: 0,
+    });
+    expect(platform.accepted.map((m) => m.idempotencyKey).sort()).toEqual(keys);
+    expect(await deliverOutbox(store, platform, at('2026-11-23T10:10:00Z'))).toEqual({
+      sent: 0,
+      retried: 0,
+      failed: 0,
+    });
+    expect(await statuses()).toEqual(keys.map(() => ['sent', 1]));
+  });
+
+  it('keeps everything while the platform is down for an hour, then sends each message once', async () => {
+    let down = true;
+    const platform = new FakePlatform(() => (down ? new RetryableSendError('HTTP 503') : null));
+    let now = at('2026-11-23T10:00:01Z').getTime();
+    for (let minute = 0; minute < 60; minute++, now += 60_000)
+      await deliverOutbox(store, platform, new Date(now));
+    expect(platform.accepted).toHaveLength(0);
+    expect(
+      (await db.prisma.outbox.findMany()).every((r) => r.status === 'pending' && r.lastError === 'HTTP 503'),
+    ).toBe(true);
+    down = false;
+    for (let minute = 0; minute < 20; minute++, now += 60_000)
+      await deliverOutbox(store, platform, new Date(now));
+    expect(platform.accepted.map((m) => m.idempotencyKey).sort()).toEqual(keys);
+  });
+
+  it('honours Retry-After on a 429', async () => {
+    let calls = 0;
+    const platform = new FakePlatform(() =>
+      calls++ === 0 ? new RetryableSendError('HTTP 429', 30_000) : null,
+    );
+    await deliverOutbox(store, platform, at('2026-11-23T10:00:01Z'), { batch: 1 });
+    const retried = (await db.prisma.outbox.findMany()).find((r) => r.lastError === 'HTTP 429');
+    expect(retried?.nextAttemptAt.toISOString()).toBe('2026-11-23T10:00:31.000Z');
+  });
+
+  it('records a permanent error and stops trying that message only', async () => {
+    const platform = new FakePlatform((m) => (m.kind === 'thread' ? new Error('channel_not_found') : null));
+    expect(await deliverOutbox(store, platform, at('2026-11-23T10:00:01Z'))).toEqual({
+      sent: keys.length - 1,
+      retried: 0,
+      failed: 1,
+    });
+    const failed = await db.prisma.outbox.findFirst({ where: { status: 'failed' } });
+    expect(failed).toMatchObject({ kind: 'thread', lastError: 'channel_not_found' });
+  });
+
+  it('two workers at once never send the same message; a crashed worker’s lease runs out and the message is sent', async () => {
+    const a = new FakePlatform();
+    const b = new FakePlatform();
+    const when = at('2026-11-23T10:00:01Z');
+    await Promise.all([
+      deliverOutbox(store, a, when, { batch: 1 }),
+      deliverOutbox(store, b, when, { batch: 1 }),
+    ]);
+    const first = [...a.accepted, ...b.accepted].map((m) => m.idempotencyKey);
+    expect(new Set(first).size).toBe(first.length);
+    // A worker claims the rest and dies before sending: nothing is sent until its lease expires.
+    await store.claimOutbox(when, 50, at('2026-11-23T10:02:01Z'));
+    const c = new FakePlatform();
+    expect((await deliverOutbox(store, c, at('2026-11-23T10:01:00Z'))).sent).toBe(0);
+    await deliverOutbox(store, c, at('2026-11-23T10:02:01Z'));
+    expect([...first, ...c.accepted.map((m) => m.idempotencyKey)].sort()).toEqual(keys);
+  });
+});
