@@ -129,6 +129,7 @@ export function evaluateCondition(c: Condition, ctx: ConditionContext): boolean 
   if ('not' in c) return !evaluateCondition(c.not, ctx);
   if ('sendingService' in c) return c.sendingService.includes(ctx.sendingService);
   if ('sendingServiceKind' in c) return (c.sendingServiceKind as string[]).includes(ctx.sendingServiceKind);
+  if ('outOfHours' in c) return !ctx.calendar.isWorkingTime(ctx.now) === c.outOfHours;
   const value = ctx.values[c.field];
   if ('present' in c) return (value !== undefined) === c.present;
   if (value === undefined) return false;

@@ -54,6 +54,8 @@ export type Condition =
   | { field: string; withinLast: Duration }
   | { sendingService: string[] }
   | { sendingServiceKind: (typeof serviceKinds)[number][] }
+  /** True when the request is made outside the council's working hours (or on a closure day). */
+  | { outOfHours: boolean }
   | { all: Condition[] }
   | { any: Condition[] }
   | { not: Condition };
@@ -68,6 +70,7 @@ export const conditionSchema: z.ZodType<Condition> = z.lazy(() =>
     z.strictObject({ field: z.string(), withinLast: durationSchema }),
     z.strictObject({ sendingService: z.array(id).min(1) }),
     z.strictObject({ sendingServiceKind: z.array(z.enum(serviceKinds)).min(1) }),
+    z.strictObject({ outOfHours: z.boolean() }),
     z.strictObject({ all: z.array(conditionSchema).min(1) }),
     z.strictObject({ any: z.array(conditionSchema).min(1) }),
     z.strictObject({ not: conditionSchema }),

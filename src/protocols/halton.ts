@@ -44,8 +44,7 @@ export const haltonProfile: ProfileInput = {
     "Consent: the source is silent on consent. Step-downs and planned step-ups need the family's agreement " +
       '(outcomes are "agreed by all partners including the family"); an unplanned contact to iCART or EDT may go ' +
       'without consent only where safeguarding procedures apply (possible s47, perceived immediate risk).',
-    'Unplanned step-ups out of hours go to EDT: the schema has no time-of-day condition, so the person making the ' +
-      'contact says whether it is out of hours.',
+    "Unplanned step-ups made outside the council's working hours (or on a bank holiday) go to EDT.",
     "Oversight: the monthly Contact Challenge Meeting reviews a random sample of the previous month's iCART " +
       'referrals; the source gives no sample size (10 is a default). Re-referrals are monitored; the source gives no ' +
       'period, so 12 months (the national re-referral measure) is used. Weekly locality Working Together meetings ' +
@@ -343,7 +342,7 @@ export const haltonProfile: ProfileInput = {
       to: { service: 'icart', levels: ['level-3', 'level-4'] },
       receiveVia: [
         {
-          when: { field: 'out_of_hours', equals: true },
+          when: { outOfHours: true },
           service: 'edt',
           reason: 'Out of hours, contacts go to EDT.',
         },
@@ -359,7 +358,6 @@ export const haltonProfile: ProfileInput = {
         textarea('incident', 'The incident or event that led to this contact', required),
         text('lead_professional_name', 'MAP lead professional / Navigator', required),
         email('lead_professional_email', "Lead professional's e-mail", required),
-        yesNo('out_of_hours', 'Is this out of hours (for EDT)?'),
       ],
       consent: {
         required: true,

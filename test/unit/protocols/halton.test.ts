@@ -130,9 +130,7 @@ describe('Halton profile', () => {
   it("Halton: an unplanned step-up (contact to iCART, or EDT out of hours) needs the lead professional's e-mail", () => {
     const r = route('unplanned-step-up');
     expect(r.to.service).toBe('icart');
-    expect(r.receiveVia).toEqual([
-      expect.objectContaining({ when: { field: 'out_of_hours', equals: true }, service: 'edt' }),
-    ]);
+    expect(r.receiveVia).toEqual([expect.objectContaining({ when: { outOfHours: true }, service: 'edt' })]);
     expect(byId(r.fields, 'lead_professional_email')).toMatchObject({ type: 'email', required: true });
     expect(gateRequire(byId(r.gates, 'open-map'))).toEqual({ field: 'map_open', equals: true });
     expect(r.decision.adviceOnly).toBe(true);

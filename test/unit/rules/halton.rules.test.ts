@@ -165,13 +165,11 @@ describe('Halton rules', () => {
     expect(chooseReceivingService(unplanned, ctx(unplanned, contact, 'universal', monday)).service).toBe(
       'icart',
     );
-    const night = ctx(
-      unplanned,
-      { ...contact, out_of_hours: 'yes' },
-      'universal',
-      new Date('2026-11-23T22:00:00Z'),
-    );
+    const night = ctx(unplanned, contact, 'universal', new Date('2026-11-23T22:00:00Z'));
     expect(chooseReceivingService(unplanned, night).service).toBe('edt');
+    // Christmas Day is a closure all day, even at 11:00.
+    const christmas = ctx(unplanned, contact, 'universal', new Date('2026-12-25T11:00:00Z'));
+    expect(chooseReceivingService(unplanned, christmas).service).toBe('edt');
   });
 
   it('Halton: the unplanned route is for a child with an open MAP only', () => {
