@@ -171,6 +171,8 @@ export const meetingSchema = z.strictObject({
   within: durationSchema.optional(),
   /** Only for requests where this holds (e.g. the request came from targeted Early Help). */
   when: conditionSchema.optional(),
+  /** Held at the receiving service's next standing meeting (profile `schedules`), or by `within` if sooner. */
+  atNextSchedule: z.boolean().default(false),
   /** "If appropriate": offered, never chased. */
   optional: z.boolean().default(false),
   /** Who is invited; the family is noted as invited, never messaged. */

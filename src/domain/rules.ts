@@ -178,18 +178,34 @@ function anchorTime(
 }
 
 /** The meetings a route requires that this event starts, each with its due time (null: no deadline). */
+/** A receiving service's standing meeting (e.g. Manchester's Thursday allocations meeting in each hub). */
+export interface StandingMeeting {
+  weekday: number;
+  time: string;
+}
+
+/**
+ * The meetings a route requires that this event starts, each with its due time (null: no deadline). A rule
+ * `atNextSchedule` is due at the receiving service's next standing meeting, or by `within` if that is sooner.
+ */
 export function meetingsStartedBy(
   route: Route,
   event: Anchor,
   at: Date,
   ctx: ConditionContext,
+  standing?: StandingMeeting,
 ): Scheduled<MeetingRule>[] {
   const out: Scheduled<MeetingRule>[] = [];
   for (const rule of route.meetings) {
     if (rule.when && !evaluateCondition(rule.when, ctx)) continue;
     const from = anchorTime(rule.anchor, event, at, ctx);
     if (!from) continue;
-    out.push({ rule, dueBy: rule.within ? ctx.calendar.due(from, rule.within) : null });
+    let dueBy = rule.within ? ctx.calendar.due(from, rule.within) : null;
+    if (rule.atNextSchedule && standing) {
+      const next = ctx.calendar.at(ctx.calendar.nextWeekday(from, standing.weekday), standing.time);
+      if (!dueBy || next < dueBy) dueBy = next;
+    }
+    out.push({ rule, dueBy });
   }
   return out;
 }

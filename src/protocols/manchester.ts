@@ -168,7 +168,8 @@ export const manchesterProfile: ProfileInput = {
       'hours, and within a further 24 hours if escalated to senior management (a two-stage ladder on that route).',
     defaultDecisionNote +
       ' Exceptions: a MASH-recommended assessment not progressed (24 hours); a level 4 step-down (next allocations ' +
-      'meeting, within 5 days: read as 5 working days, as the weekly meeting always falls within them).',
+      "meeting, within 5 days: the meeting is due at the hub's next Thursday allocations meeting, and never later " +
+      'than 5 working days).',
     'Allocations meetings: every Thursday in each hub. The source gives no time, so 10:00 is used; the agenda closes ' +
       'the working day before.',
     'Hubs: the three Early Help Hubs (North, Central, South) are chosen on the form; the routes name the North hub ' +
@@ -496,6 +497,7 @@ export const manchesterProfile: ProfileInput = {
           kind: 'allocations',
           label: 'Next multi-agency allocations meeting (Thursday, in the hub)',
           anchor: 'submitted',
+          atNextSchedule: true,
           within: { amount: 5, unit: 'working_days' },
           when: { field: 'level_of_need', equals: 'level-4' },
           participants: ['receiving_senior', 'receiving_manager', 'sending_worker'],

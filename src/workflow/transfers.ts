@@ -303,14 +303,16 @@ export class TransferWorkflow {
   /** Meetings, tasks and their timers that an event sets going. */
   private started(
     route: Route,
-    t: Pick<TransferRow, 'id' | 'form' | 'sendingTeamId'>,
+    t: Pick<TransferRow, 'id' | 'form' | 'sendingTeamId' | 'receivingTeamId'>,
     event: Anchor,
     now: Date,
   ) {
     const ctx = this.conditionContext(t.form, t.sendingTeamId, now);
     const meetings: MeetingRow[] = [];
     const timers: NewTimer[] = [];
-    for (const m of meetingsStartedBy(route, event, now, ctx)) {
+    const receivingService = this.directory.team(t.receivingTeamId)?.service;
+    const standing = this.profile.schedules.find((x) => x.service === receivingService);
+    for (const m of meetingsStartedBy(route, event, now, ctx, standing)) {
       meetings.push({
         id: this.newId(),
         transferId: t.id,

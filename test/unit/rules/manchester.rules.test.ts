@@ -161,6 +161,11 @@ describe('Manchester rules', () => {
     );
     expect(nextMeeting.toISOString()).toBe('2026-11-26T10:00:00.000Z');
     expect(nextMeeting.getTime()).toBeLessThan(allocations?.dueBy?.getTime() ?? 0);
+    // Given the hub's standing meeting, the allocations meeting is due at it: Thursday 10:00.
+    const atHub = meetingsStartedBy(cinToEarlyHelp, 'submitted', monday, level4, schedule);
+    expect(atHub.find((m) => m.rule.id === 'allocations')?.dueBy?.toISOString()).toBe(
+      '2026-11-26T10:00:00.000Z',
+    );
 
     const level3 = ctx(cinToEarlyHelp, { ...proForma, level_of_need: 'level-3' }, 'area-sw', monday);
     expect(meetingsStartedBy(cinToEarlyHelp, 'submitted', monday, level3).map((m) => m.rule.id)).toEqual([
