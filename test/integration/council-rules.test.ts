@@ -85,7 +85,9 @@ describe.each(databaseKinds)('council rules through the workflow on %s', (kind) 
     );
     expect(stepDown.sendingTeamId).toBe('sw-north');
     // Manchester: a level 4 step-down is taken to the hub's next Thursday allocations meeting.
-    const meetings = await db.prisma.meeting.findMany({ where: { transferId: stepDown.id, meetingKey: 'allocations' } });
+    const meetings = await db.prisma.meeting.findMany({
+      where: { transferId: stepDown.id, meetingKey: 'allocations' },
+    });
     expect(meetings.map((m) => m.dueBy?.toISOString())).toEqual(['2026-11-26T10:00:00.000Z']);
     await w.accept({ actor: actor('nora'), ref: stepDown.ref }, new Date('2026-11-24T10:00:00Z'));
 
