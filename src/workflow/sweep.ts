@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { nextStage } from '../domain/ladder.ts';
 import { awaitingDecision } from '../domain/lifecycle.ts';
 import { defaultDeciders } from '../domain/roles.ts';
+import { climb } from './escalation.ts';
 import { ladderPings } from './notifications.ts';
 import type { NewOutbox, SweepAction, TimerRow, TimerStore, TransferRow } from './ports.ts';
 import type { TransferWorkflow } from './transfers.ts';
@@ -116,29 +117,12 @@ async function handleTimer(
       outbox: ladderPings(w, t, dispute, `overdue:${timer.id}`),
     };
   }
-  const moved = { ...dispute, stageIndex: next.stageIndex, stageDueAt: next.dueAt };
+  const climbed = climb(w, t, dispute, next);
   return {
     summary: `${t.ref}: stage ${dispute.stageIndex + 1} ran out of time; escalated to ${next.stage.name}`,
     transfer: { id: t.id, expectedVersion: t.version, patch: { state: 'escalated' } },
-    dispute: {
-      update: {
-        id: dispute.id,
-        stageIndex: next.stageIndex,
-        stageDueAt: next.dueAt,
-        status: 'open',
-        resolution: null,
-        resolvedAt: null,
-      },
-    },
-    timers: [
-      {
-        transferId: t.id,
-        kind: 'ladder_stage',
-        key: `ladder:${dispute.id}:${next.stageIndex}`,
-        dueAt: next.dueAt,
-        payload: { disputeId: dispute.id, stageIndex: next.stageIndex },
-      },
-    ],
+    dispute: climbed.dispute,
+    timers: climbed.timers,
     audit: {
       id: randomUUID(),
       transferId: t.id,
@@ -164,7 +148,7 @@ async function handleTimer(
         target: { teamId: t.receivingTeamId },
         payload: { version: t.version + 1 },
       },
-      ...ladderPings(w, t, moved, 'escalated'),
+      ...climbed.outbox,
     ],
   };
 }

@@ -40,6 +40,7 @@ import {
 } from '../domain/rules.ts';
 import * as cmd from './commands.ts';
 import { EmergencyRoute, WorkflowError } from './errors.ts';
+import { climb, stageTimer } from './escalation.ts';
 import { ladderPings, outboxFor } from './notifications.ts';
 import type {
   Changes,
@@ -707,15 +708,7 @@ export class TransferWorkflow {
         changes: {
           outbox: ladderPings(this, t, dispute, 'opened'),
           dispute: { insert: dispute },
-          timers: [
-            {
-              transferId: t.id,
-              kind: 'ladder_stage',
-              key: `ladder:${dispute.id}:0`,
-              dueAt: pos.dueAt,
-              payload: { disputeId: dispute.id, stageIndex: 0 },
-            },
-          ],
+          timers: [stageTimer(t.id, dispute.id, 0, pos.dueAt)],
         },
         data: { disputeId: dispute.id, ladder: ladder.id, stage: pos.stage.id, reason: data.reason },
       };
@@ -738,30 +731,10 @@ export class TransferWorkflow {
             `${t.ref} is already at the last stage of the ladder (${dispute.ladder.stages.at(-1)?.name}), which decides.`,
           );
         }
-        const moved = { ...dispute, stageIndex: next.stageIndex, stageDueAt: next.dueAt };
         return {
           changes: {
-            outbox: ladderPings(this, t, moved, 'escalated'),
-            dispute: {
-              update: {
-                id: dispute.id,
-                stageIndex: next.stageIndex,
-                stageDueAt: next.dueAt,
-                status: 'open',
-                resolution: null,
-                resolvedAt: null,
-              },
-            },
+            ...climb(this, t, dispute, next),
             settleTimers: { kinds: ['ladder_stage'], status: 'cancelled' },
-            timers: [
-              {
-                transferId: t.id,
-                kind: 'ladder_stage',
-                key: `ladder:${dispute.id}:${next.stageIndex}`,
-                dueAt: next.dueAt,
-                payload: { disputeId: dispute.id, stageIndex: next.stageIndex },
-              },
-            ],
           },
           data: { disputeId: dispute.id, stage: next.stage.id, stageIndex: next.stageIndex, note: data.note },
         };
