@@ -20,9 +20,34 @@ export const configSchema = z.object({
   STEPWISE_DIRECTORY: z.string().min(1).optional(),
   /** Extra closure days (e.g. a Christmas shutdown) on top of bank holidays. */
   STEPWISE_CLOSURES: closures.optional(),
+  /** Slack: the app's signing secret and bot token turn the Slack surface on (POST /slack/events). */
+  SLACK_SIGNING_SECRET: z.string().min(8).optional(),
+  SLACK_BOT_TOKEN: z.string().min(8).optional(),
+  /** Socket Mode instead of the HTTP endpoint (an app-level token, xapp-...). */
+  SLACK_APP_TOKEN: z.string().startsWith('xapp-', 'an app-level token starting xapp-').optional(),
+  /** The Web API base URL (tests point it at a local fake), e.g. http://127.0.0.1:4000/api/ */
+  SLACK_API_URL: z.url().optional(),
   STEPWISE_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 export type Config = z.infer<typeof configSchema>;
+
+/** The Slack settings when Slack is configured; a half-configured Slack is a clear error, not a silent no. */
+export function slackConfig(config: Config) {
+  const { SLACK_SIGNING_SECRET: signingSecret, SLACK_BOT_TOKEN: botToken } = config;
+  if (!signingSecret && !botToken) return null;
+  if (!signingSecret || !botToken) {
+    throw new ConfigError(
+      `Slack is half configured: set both SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN (missing ${signingSecret ? 'SLACK_BOT_TOKEN' : 'SLACK_SIGNING_SECRET'})`,
+    );
+  }
+  return {
+    signingSecret,
+    botToken,
+    appToken: config.SLACK_APP_TOKEN,
+    apiUrl: config.SLACK_API_URL,
+  };
+}
+export type SlackConfig = NonNullable<ReturnType<typeof slackConfig>>;
 
 export class ConfigError extends Error {}
 

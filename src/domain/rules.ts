@@ -29,20 +29,28 @@ export const lawfulBasisLabels: Record<(typeof lawfulBases)[number], string> = {
 export const consentSchema = z.discriminatedUnion('status', [
   z.strictObject({
     status: z.literal('given'),
-    givenBy: z.string().trim().min(1, 'say who gave consent').max(120),
+    givenBy: z
+      .string()
+      .trim()
+      .min(1, 'say who gave consent')
+      .max(120, 'who gave consent: at most 120 characters'),
     givenOn: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date (YYYY-MM-DD)'),
     lawfulBasis: z.enum(lawfulBases),
   }),
   z.strictObject({
     status: z.literal('not_sought'),
     reason: z.string().min(1, 'choose the reason consent was not sought'),
-    rationale: z.string().trim().min(20, 'explain the decision in at least 20 characters').max(2000),
+    rationale: z
+      .string()
+      .trim()
+      .min(20, 'explain the decision in at least 20 characters')
+      .max(2000, 'the rationale: at most 2000 characters'),
     lawfulBasis: z.enum(lawfulBases),
   }),
   /** Only on routes that do not need consent (e.g. telling the family only if safe). */
   z.strictObject({
     status: z.literal('not_required'),
-    note: z.string().trim().max(2000).optional(),
+    note: z.string().trim().max(2000, 'the note: at most 2000 characters').optional(),
     lawfulBasis: z.enum(lawfulBases),
   }),
 ]);

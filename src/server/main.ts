@@ -1,37 +1,74 @@
 /**
  * `npm start`: the server and the timer sweep on one process. node-cron only ticks once a minute (never
  * overlapping); the due work itself lives in timer rows, so a restart catches up what fell due while down.
+ * The outbox pump delivers what commands and sweeps wrote, through each configured chat surface.
  */
 import cron from 'node-cron';
-import pino from 'pino';
-import { openApp } from '../app.ts';
-import type { Config } from '../config.ts';
+import pino, { type Logger } from 'pino';
+import { type App, openApp } from '../app.ts';
+import { createSlackSurface, type SlackSurface } from '../channels/slack/index.ts';
+import { type Config, slackConfig } from '../config.ts';
+import { PrismaOutboxStore } from '../store/outbox-store.ts';
 import { sweepDueTimers } from '../workflow/sweep.ts';
-import { createHttpServer, sendJson } from './http.ts';
+import { createHttpServer, type Routes, sendJson } from './http.ts';
+import { OutboxPump } from './outbox-pump.ts';
 
-export async function serve(config: Config): Promise<void> {
-  const log = pino({ level: config.STEPWISE_LOG_LEVEL, base: { app: 'stepwise' } });
+export interface RunningServer {
+  app: App;
+  port: number;
+  url: string;
+  slack: SlackSurface | null;
+  pump: OutboxPump | null;
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  log?: Logger;
+  /** Run the minute sweep (default true). */
+  sweep?: boolean;
+  /** How often the outbox pump looks for due messages besides being kicked (default 1 s). */
+  outboxIntervalMs?: number;
+}
+
+export async function startServer(config: Config, opts: StartOptions = {}): Promise<RunningServer> {
+  const log = opts.log ?? pino({ level: config.STEPWISE_LOG_LEVEL, base: { app: 'stepwise' } });
+  const slackSettings = slackConfig(config);
   const app = await openApp(config, { log: (line) => log.info(line), demoDirectory: true });
   const started = Date.now();
-  const server = createHttpServer(
-    {
-      'GET /healthz': async (_req, res) => {
-        await app.db.prisma.$queryRaw`SELECT 1`;
-        sendJson(res, 200, {
-          status: 'ok',
-          protocol: app.profile.id,
-          database: app.db.kind,
-          uptimeSeconds: Math.round((Date.now() - started) / 1000),
-        });
-      },
+  const outbox = new PrismaOutboxStore(app.db.prisma);
+  let pump: OutboxPump | null = null;
+  const kick = () => void pump?.kick();
+  const slack = slackSettings ? createSlackSurface(app, slackSettings, { outbox, kick, log }) : null;
+  if (slack) pump = new OutboxPump(outbox, slack.sender, log, { intervalMs: opts.outboxIntervalMs ?? 1000 });
+
+  const routes: Routes = {
+    'GET /healthz': async (_req, res) => {
+      await app.db.prisma.$queryRaw`SELECT 1`;
+      sendJson(res, 200, {
+        status: 'ok',
+        protocol: app.profile.id,
+        database: app.db.kind,
+        slack: slack ? (slackSettings?.appToken ? 'socket mode' : 'http') : 'not configured',
+        uptimeSeconds: Math.round((Date.now() - started) / 1000),
+      });
     },
-    log,
-  );
+    'POST /slack/events':
+      slack?.handler ??
+      ((_req, res) =>
+        sendJson(res, 503, {
+          error: slackSettings
+            ? 'Slack runs in Socket Mode (SLACK_APP_TOKEN is set): this endpoint is not used'
+            : 'Slack is not configured: set SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN',
+        })),
+  };
+  const server = createHttpServer(routes, log);
   const sweep = async () => {
     try {
       const report = await sweepDueTimers(app.workflow, app.store, new Date());
-      if (report.handled.length)
+      if (report.handled.length) {
         log.info({ handled: report.handled.length, skipped: report.skipped }, 'timer sweep');
+        kick();
+      }
     } catch (e) {
       log.error(
         { err: { message: (e as Error).message } },
@@ -39,23 +76,51 @@ export async function serve(config: Config): Promise<void> {
       );
     }
   };
-  const task = cron.schedule('* * * * *', sweep, { noOverlap: true, name: 'timer-sweep' });
-  await sweep();
+  const task =
+    opts.sweep === false ? null : cron.schedule('* * * * *', sweep, { noOverlap: true, name: 'timer-sweep' });
+  if (task) await sweep();
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.PORT, config.HOST, () => resolve());
   });
+  await slack?.start();
+  pump?.start();
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
-  log.info({ protocol: app.profile.id, database: app.db.describe, port }, 'Stepwise is running');
+  return {
+    app,
+    port,
+    url: `http://${config.HOST}:${port}`,
+    slack,
+    pump,
+    close: async () => {
+      await task?.stop();
+      await pump?.stop();
+      await slack?.stop();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      await app.close();
+    },
+  };
+}
+
+export async function serve(config: Config): Promise<void> {
+  const log = pino({ level: config.STEPWISE_LOG_LEVEL, base: { app: 'stepwise' } });
+  const running = await startServer(config, { log });
+  const { app } = running;
+  log.info(
+    { protocol: app.profile.id, database: app.db.describe, port: running.port },
+    'Stepwise is running',
+  );
+  const slack = running.slack ? 'Slack: on' : 'Slack: not configured';
   console.log(
-    `Stepwise (${app.profile.name}) is running at http://${config.HOST}:${port}/  (health: /healthz, data: ${app.db.describe})`,
+    `Stepwise (${app.profile.name}) is running at ${running.url}/  (health: /healthz, ${slack}, data: ${app.db.describe})`,
   );
   const stop = async (signal: string) => {
     log.info({ signal }, 'stopping');
-    await task.stop();
-    server.close();
-    await app.close();
+    await running.close();
     process.exit(0);
   };
   process.once('SIGINT', () => void stop('SIGINT'));

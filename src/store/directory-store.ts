@@ -54,8 +54,19 @@ export async function loadDirectoryFile(
   await db.prisma.$transaction(async (tx) => {
     await tx.person.deleteMany({ where: { id: { notIn: people.map((p) => p.id) } } });
     await tx.team.deleteMany({ where: { id: { notIn: teams.map((t) => t.id) } } });
-    for (const t of teams) await tx.team.upsert({ where: { id: t.id }, create: t, update: t });
-    for (const p of people) await tx.person.upsert({ where: { id: p.id }, create: p, update: p });
+    // A channel linked with `/transfer link` or a Slack user matched by e-mail is kept unless the file names one.
+    for (const t of teams) {
+      const update = {
+        ...t,
+        slackChannel: t.slackChannel ?? undefined,
+        teamsChannel: t.teamsChannel ?? undefined,
+      };
+      await tx.team.upsert({ where: { id: t.id }, create: t, update });
+    }
+    for (const p of people) {
+      const update = { ...p, slackUser: p.slackUser ?? undefined, teamsUser: p.teamsUser ?? undefined };
+      await tx.person.upsert({ where: { id: p.id }, create: p, update });
+    }
   });
   return { teams: teams.length, people: people.length };
 }
@@ -84,4 +95,30 @@ export async function readDirectory(db: Database): Promise<Directory> {
       }),
     ),
   );
+}
+
+/** Links a chat channel to a directory team (`/transfer link <team id>` run in that channel). */
+export async function linkTeamChannel(
+  db: Database,
+  teamId: string,
+  surface: 'slack' | 'teams',
+  channel: string,
+): Promise<void> {
+  await db.prisma.team.update({
+    where: { id: teamId },
+    data: surface === 'slack' ? { slackChannel: channel } : { teamsChannel: channel },
+  });
+}
+
+/** Remembers a person's chat user id once they were matched by e-mail, so the next match needs no lookup. */
+export async function linkPersonUser(
+  db: Database,
+  personId: string,
+  surface: 'slack' | 'teams',
+  user: string,
+): Promise<void> {
+  await db.prisma.person.update({
+    where: { id: personId },
+    data: surface === 'slack' ? { slackUser: user } : { teamsUser: user },
+  });
 }

@@ -1,5 +1,7 @@
 /** The outbox table behind the delivery worker (src/workflow/outbox.ts). */
+import { randomUUID } from 'node:crypto';
 import type { OutboxMessage, OutboxStore } from '../workflow/outbox.ts';
+import type { NewOutbox } from '../workflow/ports.ts';
 import type { PrismaClient } from './generated/prisma/client.ts';
 
 interface ClaimedRow {
@@ -43,6 +45,23 @@ export class PrismaOutboxStore implements OutboxStore {
         payload: json(r.payload),
         attempts: r.attempts,
       }));
+  }
+
+  /** Messages that belong to no transfer change (a refusal shown to one person); duplicates by key are ignored. */
+  async enqueue(rows: NewOutbox[], now: Date): Promise<void> {
+    if (!rows.length) return;
+    await this.prisma.outbox.createMany({
+      data: rows.map((o) => ({
+        id: randomUUID(),
+        ...o,
+        target: o.target as object,
+        payload: o.payload as object,
+        status: 'pending',
+        nextAttemptAt: now,
+        createdAt: now,
+      })),
+      skipDuplicates: true,
+    });
   }
 
   async markSent(id: string, now: Date): Promise<void> {

@@ -85,8 +85,8 @@ export function outboxFor(
     payload: { text },
   });
   const told = new Set<string>();
-  const dm = (personId: string, message: string) => {
-    if (told.has(personId) || personId === actor.id) return;
+  const dm = (personId: string, message: string, evenToActor = false) => {
+    if (told.has(personId) || (personId === actor.id && !evenToActor)) return;
     told.add(personId);
     rows.push({
       idempotencyKey: `${key('dm')}:${personId}`,
@@ -97,6 +97,14 @@ export function outboxFor(
     });
   };
   if (toldToRequester.includes(event)) dm(t.requesterId, `${text} Current state: ${stateLabels[t.state]}.`);
+  // The requester's receipt: the reference to quote, and where the request went.
+  if (event === 'submitted' || event === 'resubmitted') {
+    dm(
+      t.requesterId,
+      `Your request ${t.ref} was ${event === 'submitted' ? 'sent' : 'resubmitted'} to ${w.teamName(t.receivingTeamId)}. Quote ${t.ref} in any follow-up; you will be told the decision here.`,
+      true,
+    );
+  }
   const route = w.route(t.routeId);
   const ctx = {
     values: t.form,

@@ -205,6 +205,30 @@ export class TransferWorkflow {
     throw new WorkflowError('forbidden', `Only ${who[by]} can do that on ${t.ref}. Nothing has changed.`);
   }
 
+  /**
+   * Whether a person may take an action on a transfer now, asked before a form is opened for it: null if they
+   * may, else the refusal in words. The command itself checks again when the form comes back.
+   */
+  async refusal(
+    ref: string,
+    personId: string,
+    action: TransferAction,
+    expectedVersion?: number,
+  ): Promise<string | null> {
+    try {
+      const p = this.person(personId);
+      const t = await this.get(ref);
+      if (expectedVersion !== undefined && expectedVersion !== t.version) return this.staleMessage(t);
+      const dispute = ['escalate', 'resolve'].includes(action) ? await this.store.openDispute(t.id) : null;
+      this.authorise(t, p, action, dispute);
+      const tr = transition(t.state, action, t.ref);
+      return tr.ok ? null : tr.message;
+    } catch (e) {
+      if (e instanceof WorkflowError) return e.message;
+      throw e;
+    }
+  }
+
   teamName(teamId: string): string {
     return this.directory.team(teamId)?.name ?? teamId;
   }
