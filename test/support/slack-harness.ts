@@ -217,12 +217,17 @@ export class SlackHarness {
   }
 
   /** The card in a channel as Slack shows it now: its first post, with every later update applied. */
-  card(channel: string, index = 0): { channel: string; ts: string; blocks: SlackBlock[]; text: string } {
-    const posts = this.fake
+  card(channel: string, ref: string): { channel: string; ts: string; blocks: SlackBlock[]; text: string } {
+    const post = this.fake
       .callsTo('chat.postMessage')
-      .filter((c) => c.args.channel === channel && !c.args.thread_ts && Array.isArray(c.args.blocks));
-    const post = posts[index];
-    if (!post) throw new Error(`no card in ${channel}`);
+      .find(
+        (c) =>
+          c.args.channel === channel &&
+          !c.args.thread_ts &&
+          Array.isArray(c.args.blocks) &&
+          String(c.args.text).includes(ref),
+      );
+    if (!post) throw new Error(`no card for ${ref} in ${channel}`);
     const ts = String(post.result?.ts);
     const updates = this.fake
       .callsTo('chat.update')
