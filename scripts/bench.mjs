@@ -14,9 +14,20 @@ const say = (line) => console.log(`stepwise bench: ${line}`);
 
 let child; // the running benchmark
 
-function runBench(env) {
+/** The core figures (bench/run.ts), then the Slack surface's (bench/slack.ts); `STEPWISE_BENCH_ONLY=slack` runs one. */
+async function runBench(env) {
+  const only = env.STEPWISE_BENCH_ONLY;
+  let code = 0;
+  for (const file of ['run.ts', 'slack.ts']) {
+    if (only && !file.startsWith(only)) continue;
+    code = (await runFile(file, env)) || code;
+  }
+  return code;
+}
+
+function runFile(file, env) {
   return new Promise((resolve) => {
-    child = spawn(process.execPath, ['--import', 'tsx', join(root, 'bench', 'run.ts')], {
+    child = spawn(process.execPath, ['--import', 'tsx', join(root, 'bench', file)], {
       cwd: root,
       env,
       stdio: 'inherit',
@@ -27,7 +38,7 @@ function runBench(env) {
     });
     child.on('error', (error) => {
       child = undefined;
-      console.error(`stepwise bench: cannot run bench/run.ts: ${error.message}`);
+      console.error(`stepwise bench: cannot run bench/${file}: ${error.message}`);
       resolve(1);
     });
   });

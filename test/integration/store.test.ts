@@ -14,6 +14,8 @@ import { databaseKinds, freshDatabase, missingDatabaseUrl } from '../support/dat
 const root = join(import.meta.dirname, '..', '..');
 const schemaText = readFileSync(join(root, 'prisma', 'schema.prisma'), 'utf8');
 const INIT = '20261123090000_init';
+/** Every migration the project ships, in order. */
+const BUILT_IN = ['20261123090000_init', '20261123140000_message_refs'];
 const ZERO_HASH = '0'.repeat(64);
 
 // Timestamps with milliseconds, to prove TIMESTAMPTZ(3) keeps them.
@@ -279,6 +281,30 @@ describe.each(databaseKinds)('store on %s', (kind) => {
       const head = { id: 2, seq: bigMs, hash: 'c'.repeat(64) };
       expect(await db.prisma.auditHead.create({ data: head })).toEqual(head);
       expect(await db.prisma.auditHead.findUniqueOrThrow({ where: { id: 2 } })).toEqual(head);
+    });
+
+    it('MessageRef and Setting (where a card lives on a surface; run-time settings)', async () => {
+      const ref = {
+        id: 'mr-1',
+        transferId: 'tr-1',
+        surface: 'slack',
+        purpose: 'card',
+        channel: 'C0MASH00',
+        messageId: '1700000000.000100',
+        version: 3,
+        createdAt: t1,
+        updatedAt: t2,
+      };
+      expect(await db.prisma.messageRef.create({ data: ref })).toEqual(ref);
+      expect(
+        await db.prisma.messageRef.findUniqueOrThrow({
+          where: { transferId_surface_purpose: { transferId: 'tr-1', surface: 'slack', purpose: 'card' } },
+        }),
+      ).toEqual(ref);
+      await expect(db.prisma.messageRef.create({ data: { ...ref, id: 'mr-2' } })).rejects.toThrow();
+      const setting = { key: 'slack.escalation_channel', value: richJson, updatedAt: t3 };
+      expect(await db.prisma.setting.create({ data: setting })).toEqual(setting);
+      expect(await db.prisma.setting.findUniqueOrThrow({ where: { key: setting.key } })).toEqual(setting);
     });
 
     it('applies the schema defaults', async () => {
@@ -622,7 +648,7 @@ describe.each(databaseKinds)('store on %s', (kind) => {
       const lines: string[] = [];
       expect(await migrate(db, { log: (l) => lines.push(l) })).toEqual({
         applied: [],
-        alreadyApplied: [INIT],
+        alreadyApplied: BUILT_IN,
       });
       expect(lines.join('\n')).toMatch(/up to date/);
       expect(await migrationRows()).toEqual(rows);
@@ -658,12 +684,15 @@ describe.each(databaseKinds)('store on %s', (kind) => {
         migrate(db, { migrationsDir: dir }),
       ]);
       expect([a.applied, b.applied].sort()).toEqual([[], ['20991231000000_extra']]);
-      expect((a.applied.length ? b : a).alreadyApplied).toEqual([INIT, '20991231000000_extra']);
+      expect((a.applied.length ? b : a).alreadyApplied).toEqual([...BUILT_IN, '20991231000000_extra']);
       expect(await db.session((s) => s.query('SELECT "id" FROM "extra"'))).toEqual([{ id: 1 }]);
-      expect((await migrationRows()).map((r) => r.migration_name)).toEqual([INIT, '20991231000000_extra']);
+      expect((await migrationRows()).map((r) => r.migration_name)).toEqual([
+        ...BUILT_IN,
+        '20991231000000_extra',
+      ]);
       expect(await migrate(db, { migrationsDir: dir })).toEqual({
         applied: [],
-        alreadyApplied: [INIT, '20991231000000_extra'],
+        alreadyApplied: [...BUILT_IN, '20991231000000_extra'],
       });
     });
 
@@ -674,22 +703,32 @@ describe.each(databaseKinds)('store on %s', (kind) => {
       await expect(migrate(db, { migrationsDir: dir })).rejects.toThrow(
         /20991231000000_broken failed .*rolled back.*no_such_table/,
       );
-      expect((await migrationRows()).map((r) => r.migration_name)).toEqual([INIT]);
+      expect((await migrationRows()).map((r) => r.migration_name)).toEqual(BUILT_IN);
       expect(await db.session((s) => s.query(`SELECT to_regclass('half') AS t`))).toEqual([{ t: null }]);
       // The database is still usable.
-      expect(await migrate(db)).toEqual({ applied: [], alreadyApplied: [INIT] });
+      expect(await migrate(db)).toEqual({ applied: [], alreadyApplied: BUILT_IN });
     });
 
     it('refuses when an applied migration file was changed', async () => {
-      await db.session((s) => s.query(`UPDATE "_prisma_migrations" SET "checksum" = $1`, ['f'.repeat(64)]));
+      await db.session((s) =>
+        s.query(`UPDATE "_prisma_migrations" SET "checksum" = $1 WHERE "migration_name" = $2`, [
+          'f'.repeat(64),
+          INIT,
+        ]),
+      );
       await expect(migrate(db)).rejects.toThrow(new RegExp(`${INIT} was changed after it was applied`));
       // A checksum recorded from a CRLF checkout is the same file (Prisma accepts it too).
       const crlf = readFileSync(join(defaultMigrationsDir, INIT, 'migration.sql'), 'utf8').replace(
         /\n/g,
         '\r\n',
       );
-      await db.session((s) => s.query(`UPDATE "_prisma_migrations" SET "checksum" = $1`, [sha256(crlf)]));
-      expect(await migrate(db)).toEqual({ applied: [], alreadyApplied: [INIT] });
+      await db.session((s) =>
+        s.query(`UPDATE "_prisma_migrations" SET "checksum" = $1 WHERE "migration_name" = $2`, [
+          sha256(crlf),
+          INIT,
+        ]),
+      );
+      expect(await migrate(db)).toEqual({ applied: [], alreadyApplied: BUILT_IN });
     });
 
     it('refuses while a failed migration is recorded, and re-applies one that was rolled back', async () => {
@@ -710,7 +749,7 @@ describe.each(databaseKinds)('store on %s', (kind) => {
       );
       expect(await migrate(db, { migrationsDir: dir })).toEqual({
         applied: ['20991231000000_extra'],
-        alreadyApplied: [INIT],
+        alreadyApplied: BUILT_IN,
       });
     });
   });
@@ -822,13 +861,13 @@ describe('openDatabase failures (one line each, no password)', () => {
     try {
       const first = await openDatabase({ dataDir: dir });
       expect(first.describe).toBe(`PGlite at ${join(dir, 'db')}`);
-      expect(await migrate(first)).toEqual({ applied: [INIT], alreadyApplied: [] });
+      expect(await migrate(first)).toEqual({ applied: BUILT_IN, alreadyApplied: [] });
       await first.prisma.team.create({ data: { id: 'kept', service: 'mash', name: 'Kept', updatedAt: t1 } });
       await first.close();
 
       const second = await openDatabase({ dataDir: dir });
       try {
-        expect(await migrate(second)).toEqual({ applied: [], alreadyApplied: [INIT] });
+        expect(await migrate(second)).toEqual({ applied: [], alreadyApplied: BUILT_IN });
         expect(await second.prisma.team.findUnique({ where: { id: 'kept' } })).toMatchObject({
           name: 'Kept',
           updatedAt: t1,

@@ -52,7 +52,8 @@ describe.each(databaseKinds)('transfer workflow on %s', (kind) => {
     expect(decision?.dueAt.toISOString()).toBe('2026-11-26T17:00:00.000Z');
     // The card goes to MASH; nothing in the channel rows names the child.
     const rows = await outbox(t.id);
-    expect(rows.map((r) => r.kind).sort()).toEqual(['card', 'thread']);
+    // The card, its thread, and the requester's receipt with the reference.
+    expect(rows.map((r) => r.kind).sort()).toEqual(['card', 'dm', 'thread']);
     expect(JSON.stringify(rows)).not.toMatch(/Amy|Smith|2016-03-14|LCS-100234|risks at home/);
 
     const accepted = await w.accept(

@@ -1,0 +1,96 @@
+// Filling Stepwise's request forms in Slack modals as a careful practitioner would, for any council's route.
+import type { Person } from '../../src/domain/directory.ts';
+import type { Route } from '../../src/domain/profile.ts';
+import { blockText, type SlackBlock, type SlackHarness } from './slack-harness.ts';
+
+export const child = { name: 'Alexandra Whitfield-Example', dob: '2016-05-10' };
+export const narrative = 'Attendance fell to 61 percent this term and two health appointments were missed';
+
+const daysFromNow = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+
+/** Answers for every input of a request form, as a careful practitioner would give them. */
+export function answersFor(blocks: SlackBlock[], extraText = ''): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const b of blocks) {
+    if (b.type !== 'input' || !b.block_id || !b.element) continue;
+    const id = b.block_id;
+    const el = b.element as { type: string; options?: { value: string }[]; max_length?: number };
+    const first = el.options?.[0]?.value ?? '';
+    switch (el.type) {
+      case 'plain_text_input': {
+        const text =
+          id === 'child_name'
+            ? child.name
+            : id === 'consent.given_by'
+              ? 'Parent (mother)'
+              : /_ref$/.test(id)
+                ? 'CASE-12345'
+                : `${narrative} (${id})${extraText}.`;
+        out[id] = text.slice(0, el.max_length ?? 3000);
+        break;
+      }
+      case 'email_text_input':
+        out[id] = 'lead.professional@example.gov.uk';
+        break;
+      case 'number_input':
+        out[id] = '3';
+        break;
+      case 'datepicker':
+        // Past dates for what has happened (consent given), three weeks ahead for what is planned (meetings, reviews).
+        out[id] =
+          id === 'child_dob' ? child.dob : id === 'consent.given_on' ? daysFromNow(-3) : daysFromNow(21);
+        break;
+      case 'timepicker':
+        out[id] = '10:30';
+        break;
+      case 'static_select':
+      case 'radio_buttons':
+        // Yes to the protocol's checks (talked with the family, discussed with the manager...), no to a risk
+        // question: a "yes" there rightly blocks the request.
+        out[id] = el.options?.some((o) => o.value === 'false')
+          ? /significant_harm|cp_concern|disputes/.test(id)
+            ? 'false'
+            : 'true'
+          : first;
+        break;
+      case 'multi_static_select':
+      case 'checkboxes':
+        out[id] = id === 'request.confirm_warnings' ? [] : first ? [first] : [];
+        break;
+    }
+  }
+  out['consent.status'] = 'given';
+  return out;
+}
+
+/** Sends a request through the modal; confirms warnings (vague words, soft gates) when the form shows them. */
+export async function sendRequest(h: SlackHarness, requester: Person, route: Route, extraText = '') {
+  let view = await h.commandOpensModal(requester, `/${route.command}`, route.id);
+  let answers = answersFor(view.blocks, extraText);
+  let warned = false;
+  for (let round = 0; round < 3; round++) {
+    const res = await h.submit(requester, view, answers);
+    const title = res?.view?.title?.text ?? '';
+    if (res?.response_action === 'update' && title.startsWith('Sent: ')) {
+      return { ref: title.slice('Sent: '.length), warned };
+    }
+    if (
+      res?.response_action === 'update' &&
+      res.view?.blocks.some((b) => b.block_id === 'request.confirm_warnings')
+    ) {
+      // The form came back with warnings to confirm, everything typed kept.
+      warned = true;
+      view = { ...view, blocks: res.view.blocks };
+      answers = { ...answers, 'request.confirm_warnings': ['true'] };
+      continue;
+    }
+    const said = res?.view
+      ? blockText(res.view.blocks)
+          .split('\n')
+          .filter((l) => l.startsWith('•') || /:\*$/.test(l))
+          .join(' | ')
+      : JSON.stringify(res);
+    throw new Error(`${route.id}: the request was not sent: ${said}`);
+  }
+  throw new Error(`${route.id}: the request was not sent after confirming the warnings`);
+}
