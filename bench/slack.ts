@@ -9,20 +9,46 @@
  * Runs on PostgreSQL when STEPWISE_BENCH_PG_URL is set (npm run bench starts one), else on file-backed PGlite.
  * Figures only: a missed target is reported, never a failure. Results go to test-output/bench-slack.json.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { App as BoltApp, HTTPReceiver, LogLevel } from '@slack/bolt';
-import type { Person } from '../src/domain/directory.ts';
+import pg from 'pg';
+import { parse as parseYaml } from 'yaml';
+import { Directory, directoryFileSchema, directoryFromFile, type Person } from '../src/domain/directory.ts';
+import { demoDirectoryPath } from '../src/protocols/directories/index.ts';
+import { builtInProfile } from '../src/protocols/index.ts';
+import { startFakeSlack } from '../test/support/fake-slack.ts';
 import { answersFor } from '../test/support/slack-forms.ts';
-import { SlackHarness } from '../test/support/slack-harness.ts';
-import { postToSlackEvents, signingSecret, slashCommandBody } from '../test/support/slack-requests.ts';
+import { type SlackBlock, SlackHarness } from '../test/support/slack-harness.ts';
+import {
+  blockActionsBody,
+  postToSlackEvents,
+  signingSecret,
+  slashCommandBody,
+  stateFromAnswers,
+  viewSubmissionBody,
+} from '../test/support/slack-requests.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const ROUNDS = Number.parseInt(process.env.STEPWISE_BENCH_SLACK_N ?? '', 10) || 200;
 const CONCURRENT = 50;
-if (process.env.STEPWISE_BENCH_PG_URL) process.env.STEPWISE_TEST_PG_URL = process.env.STEPWISE_BENCH_PG_URL;
+const GAP_MS = 5;
+
+async function createDatabase(serverUrl: string): Promise<{ url: string; drop: () => Promise<void> }> {
+  const name = `stepwise_bench_slack_${randomBytes(5).toString('hex')}`;
+  const admin = async (sql: string) => {
+    const c = new pg.Client({ connectionString: serverUrl });
+    await c.connect();
+    await c.query(sql).finally(() => c.end());
+  };
+  await admin(`CREATE DATABASE "${name}"`);
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return { url: url.toString(), drop: () => admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`) };
+}
 
 const quantile = (xs: number[], q: number) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -34,19 +60,28 @@ const quantile = (xs: number[], q: number) => {
 const f1 = (n: number) => n.toFixed(1);
 const stats = (xs: number[]) => ({ n: xs.length, p50: quantile(xs, 0.5), p99: quantile(xs, 0.99) });
 
-/** A Bolt app with the same receiver settings and one /stepup listener that only acknowledges. */
-async function startBareBolt(): Promise<{ url: string; stop: () => Promise<void> }> {
-  const receiver = new HTTPReceiver({ signingSecret, endpoints: '/slack/events', logLevel: LogLevel.ERROR });
-  const app = new BoltApp({
-    receiver,
-    authorize: async () => ({ botToken: 'xoxb-bare' }),
-    logLevel: LogLevel.ERROR,
+/** Starts a process and waits for the line that names its URL. */
+async function startProcess(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+): Promise<{ url: string; stop: () => void }> {
+  const child = spawn(process.execPath, args, {
+    cwd: root,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
   });
-  app.command('/stepup', async ({ ack }) => {
-    await ack();
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /(http:\/\/127\.0\.0\.1:\d+)/.exec(out);
+      if (m) resolve(m[1] as string);
+    });
+    child.once('exit', (code) =>
+      reject(new Error(`${args.join(' ')} exited (${code}) before it was ready: ${out}`)),
+    );
   });
-  const server = (await app.start(0)) as unknown as { address(): AddressInfo };
-  return { url: `http://127.0.0.1:${server.address().port}`, stop: () => app.stop() as Promise<void> };
+  return { url, stop: () => child.kill('SIGTERM') };
 }
 
 /** Acknowledgement latency of `rounds` signed /stepup commands, `concurrency` at a time. */
@@ -63,20 +98,46 @@ async function ackLatency(url: string, user: string, rounds: number, concurrency
       if (r.status !== 200) throw new Error(`ack answered HTTP ${r.status}`);
       ms.push(r.ms);
     }
+    // Let the work each command does after its acknowledgement (opening the modal) finish before the next
+    // batch, as between two people's commands: the figure is the acknowledgement, not a queue behind it.
+    await new Promise((r) => setTimeout(r, GAP_MS));
   }
   return ms;
 }
 
 async function main() {
-  const h = await SlackHarness.start('manchester', { outboxIntervalMs: 1000 });
-  const bare = await startBareBolt();
-  const db = h.server.app.db.describe;
-  console.log(`\nSlack surface (${db}; ${ROUNDS} commands per row, fake Slack Web API on loopback)\n`);
+  // Stepwise and the bare Bolt app each run as their own process, as in production; this process is the load
+  // and the fake Slack Web API.
+  const fake = await startFakeSlack();
+  const profile = builtInProfile('manchester');
+  const { teams, people } = directoryFromFile(
+    directoryFileSchema.parse(parseYaml(readFileSync(demoDirectoryPath('manchester'), 'utf8'))),
+  );
+  const directory = new Directory(teams, people);
+  const pg = process.env.STEPWISE_BENCH_PG_URL;
+  const db = pg ? await createDatabase(pg) : null;
+  const dataDir = db ? null : mkdtempSync(join(tmpdir(), 'stepwise-bench-slack-'));
+  const stepwise = await startProcess([join(root, 'bin', 'stepwise.mjs'), 'serve'], {
+    PORT: '0',
+    STEPWISE_PROTOCOL: 'manchester',
+    ...(db ? { DATABASE_URL: db.url } : { STEPWISE_DATA_DIR: dataDir as string }),
+    SLACK_SIGNING_SECRET: signingSecret,
+    SLACK_BOT_TOKEN: 'xoxb-bench',
+    SLACK_API_URL: fake.apiUrl,
+    STEPWISE_LOG_LEVEL: 'silent',
+  });
+  const bare = await startProcess(['--import', 'tsx', join(root, 'bench', 'bare-bolt.ts')], {
+    SLACK_SIGNING_SECRET: signingSecret,
+  });
+  const where = db ? 'PostgreSQL' : 'file-backed PGlite';
+  console.log(
+    `\nSlack surface (Stepwise on ${where}, in its own process; ${ROUNDS} commands per row; fake Slack Web API on loopback)\n`,
+  );
   try {
-    const ivy = h.directory.person('ivy') as Person;
+    const ivy = directory.person('ivy') as Person;
     const user = ivy.slackUser as string;
     // Warm both up.
-    await ackLatency(`${h.server.url}`, user, 20, 5);
+    await ackLatency(stepwise.url, user, 20, 5);
     await ackLatency(bare.url, user, 20, 5);
     const rows: { label: string; stepwise: ReturnType<typeof stats>; bare: ReturnType<typeof stats> }[] = [];
     for (const concurrency of [1, CONCURRENT]) {
@@ -84,7 +145,7 @@ async function main() {
       const s: number[] = [];
       const b: number[] = [];
       for (let i = 0; i < 4; i++) {
-        s.push(...(await ackLatency(h.server.url, user, ROUNDS / 4, concurrency)));
+        s.push(...(await ackLatency(stepwise.url, user, ROUNDS / 4, concurrency)));
         b.push(...(await ackLatency(bare.url, user, ROUNDS / 4, concurrency)));
       }
       rows.push({ label: `${concurrency} at a time`, stepwise: stats(s), bare: stats(b) });
@@ -101,28 +162,56 @@ async function main() {
     }
 
     // b. Press -> chat.update: 50 submitted requests, then 50 Accept presses at once.
-    const refs: string[] = [];
-    const route = h.profile.routes.find((r) => r.id === 'interventions-to-sw');
+    const route = profile.routes.find((r) => r.id === 'interventions-to-sw');
     if (!route) throw new Error('no route');
-    const view = await h.commandOpensModal(ivy, '/stepup', route.id);
-    const answers = answersFor(view.blocks);
+    const opens = fake.callsTo('views.open').length;
+    await postToSlackEvents(
+      stepwise.url,
+      slashCommandBody({ command: '/stepup', text: route.id, userId: user }),
+    );
+    const [open] = (await fake.waitFor('views.open', opens + 1)).slice(opens);
+    const view = open?.args.view as { callback_id: string; private_metadata: string; blocks: SlackBlock[] };
+    const values = stateFromAnswers(view.blocks, answersFor(view.blocks));
+    const refs: string[] = [];
     for (let i = 0; i < CONCURRENT; i++) {
-      const res = await h.submit(ivy, view, answers);
-      refs.push(String(res?.view?.title?.text).replace('Sent: ', ''));
+      const res = await postToSlackEvents(
+        stepwise.url,
+        viewSubmissionBody({
+          userId: user,
+          callbackId: view.callback_id,
+          privateMetadata: view.private_metadata,
+          values,
+          blocks: view.blocks,
+        }),
+      );
+      refs.push(
+        String((res.json as { view?: { title?: { text?: string } } }).view?.title?.text).replace(
+          'Sent: ',
+          '',
+        ),
+      );
     }
-    const channel = h.directory.team('sw-north')?.slackChannel as string;
-    await h.fake.waitFor(
+    const channel = directory.team('sw-north')?.slackChannel as string;
+    const posts = await fake.waitFor(
       'chat.postMessage',
       CONCURRENT,
-      (c) => c.args.channel === channel && !c.args.thread_ts,
+      (c) =>
+        c.args.channel === channel && !c.args.thread_ts && refs.some((r) => String(c.args.text).includes(r)),
       60_000,
     );
-    const cards = refs.map((ref) => h.card(channel, ref));
-    const decider = h.directory.members('sw-north', ['team_manager']).find((p) => p.slackUser) as Person;
+    const cards = refs.map((ref) => {
+      const post = posts.find((c) => String(c.args.text).includes(ref));
+      const accept = SlackHarness.buttons((post?.args.blocks as SlackBlock[]) ?? []).find(
+        (b) => b.action_id === 'accept',
+      );
+      if (!post || !accept) throw new Error(`no card with Accept for ${ref}`);
+      return { ts: String(post.result?.ts), accept };
+    });
+    const decider = directory.members('sw-north', ['team_manager']).find((p) => p.slackUser) as Person;
     const started = new Map<string, number>();
     const seen = new Map<string, number>();
     const watch = setInterval(() => {
-      for (const c of h.fake.callsTo('chat.update')) {
+      for (const c of fake.callsTo('chat.update')) {
         const ts = String(c.args.ts);
         if (started.has(ts) && !seen.has(ts)) seen.set(ts, c.at);
       }
@@ -131,13 +220,24 @@ async function main() {
     await Promise.all(
       cards.map(async (card) => {
         started.set(card.ts, Date.now());
-        const r = await h.press(decider, card, 'accept');
+        const r = await postToSlackEvents(
+          stepwise.url,
+          blockActionsBody({
+            userId: decider.slackUser as string,
+            actionId: 'accept',
+            value: card.accept.value,
+            blockId: card.accept.blockId,
+            channelId: channel,
+            messageTs: card.ts,
+            responseUrl: fake.responseUrl('press'),
+          }),
+        );
         if (r.status !== 200) throw new Error(`press answered ${r.status}`);
       }),
     );
-    await h.fake.waitFor('chat.update', CONCURRENT, (c) => started.has(String(c.args.ts)), 60_000);
+    await fake.waitFor('chat.update', CONCURRENT, (c) => started.has(String(c.args.ts)), 60_000);
     clearInterval(watch);
-    for (const c of h.fake.callsTo('chat.update')) {
+    for (const c of fake.callsTo('chat.update')) {
       const ts = String(c.args.ts);
       if (started.has(ts) && !seen.has(ts)) seen.set(ts, c.at);
     }
@@ -152,11 +252,15 @@ async function main() {
     mkdirSync(join(root, 'test-output'), { recursive: true });
     writeFileSync(
       join(root, 'test-output', 'bench-slack.json'),
-      JSON.stringify({ database: db, rounds: ROUNDS, ack: rows, pressToUpdate: press }, null, 2),
+      JSON.stringify({ database: where, rounds: ROUNDS, ack: rows, pressToUpdate: press }, null, 2),
     );
   } finally {
-    await bare.stop();
-    await h.close();
+    bare.stop();
+    stepwise.stop();
+    await new Promise((r) => setTimeout(r, 500));
+    await fake.close();
+    await db?.drop();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   }
 }
 

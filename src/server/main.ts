@@ -39,7 +39,12 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   let pump: OutboxPump | null = null;
   const kick = () => void pump?.kick();
   const slack = slackSettings ? createSlackSurface(app, slackSettings, { outbox, kick, log }) : null;
-  if (slack) pump = new OutboxPump(outbox, slack.sender, log, { intervalMs: opts.outboxIntervalMs ?? 1000 });
+  if (slack)
+    pump = new OutboxPump(outbox, slack.sender, log, {
+      intervalMs: opts.outboxIntervalMs ?? 1000,
+      // Eight transfers' messages at a time; Slack's per-channel rate limit answers 429, which waits and retries.
+      concurrency: 8,
+    });
 
   const routes: Routes = {
     'GET /healthz': async (_req, res) => {

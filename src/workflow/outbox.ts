@@ -45,6 +45,11 @@ export interface DeliveryOptions {
   leaseMs?: number;
   /** After this many attempts a message is marked failed (default 20: about a day of backoff). */
   maxAttempts?: number;
+  /**
+   * How many transfers' messages are sent at once (default 1). A transfer's own messages always go one after
+   * another, in the order they were written (its card before the thread reply that hangs off it).
+   */
+  concurrency?: number;
 }
 
 export interface DeliveryReport {
@@ -73,7 +78,7 @@ export async function deliverOutbox(
     new Date(now.getTime() + (opts.leaseMs ?? 120_000)),
   );
   const report: DeliveryReport = { sent: 0, retried: 0, failed: 0 };
-  for (const message of claimed) {
+  const deliver = async (message: OutboxMessage) => {
     try {
       await sender.send(message);
       await store.markSent(message.id, now);
@@ -92,6 +97,18 @@ export async function deliverOutbox(
         report.failed += 1;
       }
     }
+  };
+  const groups = new Map<string, OutboxMessage[]>();
+  for (const m of claimed) {
+    const key = m.transferId ?? m.id;
+    groups.set(key, [...(groups.get(key) ?? []), m]);
   }
+  const queue = [...groups.values()];
+  const worker = async () => {
+    for (let group = queue.shift(); group; group = queue.shift()) {
+      for (const message of group) await deliver(message);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, opts.concurrency ?? 1) }, worker));
   return report;
 }

@@ -80,8 +80,25 @@ export interface RequestFormState {
   flags?: { message: string; blocking?: boolean }[];
 }
 
+/** Blank forms by route, per directory (a reload makes a new directory, so a new cache): they are the same for everyone. */
+const blankForms = new WeakMap<object, Map<string, SlackView>>();
+
 /** The route's request form as a modal; the significant-harm question reacts as soon as it is answered. */
 export function requestModal(app: App, route: Route, state: RequestFormState = {}): SlackView {
+  const blank = !state.values && !state.errors && !state.flags;
+  if (blank) {
+    const byRoute = blankForms.get(app.workflow.directory) ?? new Map<string, SlackView>();
+    blankForms.set(app.workflow.directory, byRoute);
+    const cached = byRoute.get(route.id);
+    if (cached) return structuredClone(cached);
+    const view = renderRequestModal(app, route, state);
+    byRoute.set(route.id, view);
+    return structuredClone(view);
+  }
+  return renderRequestModal(app, route, state);
+}
+
+function renderRequestModal(app: App, route: Route, state: RequestFormState): SlackView {
   const data = view.requestFormData(app.profile, route, {
     teams: app.workflow.directory.teams,
     ...(state.values ? { values: state.values } : {}),
