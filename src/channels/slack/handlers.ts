@@ -14,6 +14,7 @@ import {
   type ActionPayload,
   type FormName,
   formNames,
+  formVerb,
   parseActionValue,
   verbOfActionId,
 } from '../../cards/actions.ts';
@@ -28,8 +29,7 @@ import {
 } from '../../cards/view.ts';
 import type { Person } from '../../domain/directory.ts';
 import type { FieldError } from '../../domain/form.ts';
-import type { TransferAction } from '../../domain/lifecycle.ts';
-import { finalStates } from '../../domain/lifecycle.ts';
+import { finalStates, actions as lifecycleActions, type TransferAction } from '../../domain/lifecycle.ts';
 import type { Route } from '../../domain/profile.ts';
 import { routesFor } from '../../domain/rules.ts';
 import { linkPersonUser, linkTeamChannel } from '../../store/directory-store.ts';
@@ -64,17 +64,17 @@ const notInDirectory = (council: string) =>
 const somethingWentWrong =
   'Something went wrong on our side and nothing has changed. Please try again in a minute; if it keeps happening, tell your Stepwise administrator.';
 
-/** The workflow action a decision form leads to, to refuse a form before it is filled in. */
-const formAction: Partial<Record<FormName, TransferAction>> = {
-  decline: 'decline',
-  'request-info': 'request_info',
-  'advice-only': 'advice_only',
-  allocate: 'allocate',
-  resubmit: 'resubmit',
-  withdraw: 'withdraw',
-  dispute: 'dispute',
-  resolve: 'resolve',
-};
+/** The lifecycle action a decision form's verb is, to refuse the form before it is filled in (meetings are not one). */
+function formAction(form: FormName): TransferAction | null {
+  const verb = formVerb[form];
+  return verb in lifecycleActions ? (verb as TransferAction) : null;
+}
+
+/** An error's first line, for a log: a database error's later lines can quote the values it was given. */
+const firstLine = (e: unknown) =>
+  String((e as Error)?.message ?? e)
+    .split('\n')[0]
+    ?.slice(0, 200);
 
 type Fields = Record<string, unknown>;
 const pick = (fields: Fields, keys: readonly string[]) =>
@@ -152,7 +152,7 @@ export function registerSlackHandlers(bolt: BoltApp, deps: SlackDeps): void {
       const info = await client.users.info({ user: userId });
       email = info.user?.profile?.email;
     } catch (e) {
-      log.warn({ err: { message: (e as Error).message } }, 'slack: users.info failed');
+      log.warn({ err: { message: firstLine(e) } }, 'slack: users.info failed');
       return null;
     }
     const person = email ? app().workflow.directory.byEmail(email) : undefined;
@@ -170,7 +170,7 @@ export function registerSlackHandlers(bolt: BoltApp, deps: SlackDeps): void {
     if (e instanceof WorkflowError) return e.message;
     if (e instanceof ZodError) return e.issues.map((i) => i.message).join('; ');
     log.error(
-      { ...context, err: { message: (e as Error).message, name: (e as Error).name } },
+      { ...context, err: { message: firstLine(e), name: (e as Error).name } },
       'slack handler failed',
     );
     return somethingWentWrong;
@@ -269,10 +269,12 @@ export function registerSlackHandlers(bolt: BoltApp, deps: SlackDeps): void {
           ).filter((t) => !(finalStates as readonly string[]).includes(t.state));
           const meetings: Record<string, Awaited<ReturnType<typeof a.store.meetings>>> = {};
           const disputes: Record<string, Awaited<ReturnType<typeof a.store.openDispute>>> = {};
-          for (const t of transfers) {
-            meetings[t.id] = await a.store.meetings(t.id);
-            disputes[t.id] = await a.store.openDispute(t.id);
-          }
+          await Promise.all(
+            transfers.map(async (t) => {
+              meetings[t.id] = await a.store.meetings(t.id);
+              disputes[t.id] = await a.store.openDispute(t.id);
+            }),
+          );
           const data = digestData({
             title:
               parsed.scope === 'mine'
@@ -377,7 +379,7 @@ export function registerSlackHandlers(bolt: BoltApp, deps: SlackDeps): void {
       if (!person) return reply(responseUrl, notInDirectory(a.profile.name));
       if (payload.action === 'start') return;
       if (payload.action === 'open_form') {
-        const action = formAction[payload.form];
+        const action = formAction(payload.form);
         const refusal = action
           ? await a.workflow.refusal(payload.transferId, person.id, action, payload.version)
           : null;
