@@ -15,7 +15,6 @@
  * command, not only of those that miss a target).
  */
 import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, platform, release, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -29,6 +28,7 @@ import type { PrismaTransferStore } from '../src/store/transfer-store.ts';
 import { sweepDueTimers } from '../src/workflow/sweep.ts';
 import type { TransferWorkflow } from '../src/workflow/transfers.ts';
 import { hackneyWorkflow, monday, stepUpToMash } from '../test/support/hackney-fixture.ts';
+import { createPostgresDatabase } from '../test/support/postgres-database.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const intEnv = (name: string, fallback: number) => {
@@ -308,23 +308,9 @@ async function freshDatabase(kind: TargetKind): Promise<Fresh> {
   }
 }
 
-async function adminQuery(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: pgUrl, connectionTimeoutMillis: 5000 });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
-
 async function createPgDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
   if (!pgUrl) throw new Error('no PostgreSQL server (STEPWISE_BENCH_PG_URL)');
-  const name = `stepwise_bench_${randomBytes(6).toString('hex')}`;
-  await adminQuery(`CREATE DATABASE "${name}"`);
-  const url = new URL(pgUrl);
-  url.pathname = `/${name}`;
-  return { url: url.toString(), drop: () => adminQuery(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`) };
+  return createPostgresDatabase(pgUrl, 'stepwise_bench');
 }
 
 async function serverVersion(db: Database): Promise<string> {

@@ -10,17 +10,16 @@
  * Figures only: a missed target is reported, never a failure. Results go to test-output/bench-slack.json.
  */
 import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
 import { parse as parseYaml } from 'yaml';
 import { Directory, directoryFileSchema, directoryFromFile, type Person } from '../src/domain/directory.ts';
 import { demoDirectoryPath } from '../src/protocols/directories/index.ts';
 import { builtInProfile } from '../src/protocols/index.ts';
 import { startFakeSlack } from '../test/support/fake-slack.ts';
+import { createPostgresDatabase } from '../test/support/postgres-database.ts';
 import { answersFor } from '../test/support/slack-forms.ts';
 import { type SlackBlock, SlackHarness } from '../test/support/slack-harness.ts';
 import {
@@ -36,19 +35,6 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const ROUNDS = Number.parseInt(process.env.STEPWISE_BENCH_SLACK_N ?? '', 10) || 200;
 const CONCURRENT = 50;
 const GAP_MS = 5;
-
-async function createDatabase(serverUrl: string): Promise<{ url: string; drop: () => Promise<void> }> {
-  const name = `stepwise_bench_slack_${randomBytes(5).toString('hex')}`;
-  const admin = async (sql: string) => {
-    const c = new pg.Client({ connectionString: serverUrl });
-    await c.connect();
-    await c.query(sql).finally(() => c.end());
-  };
-  await admin(`CREATE DATABASE "${name}"`);
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  return { url: url.toString(), drop: () => admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`) };
-}
 
 const quantile = (xs: number[], q: number) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -115,7 +101,7 @@ async function main() {
   );
   const directory = new Directory(teams, people);
   const pg = process.env.STEPWISE_BENCH_PG_URL;
-  const db = pg ? await createDatabase(pg) : null;
+  const db = pg ? await createPostgresDatabase(pg, 'stepwise_bench_slack') : null;
   const dataDir = db ? null : mkdtempSync(join(tmpdir(), 'stepwise-bench-slack-'));
   const stepwise = await startProcess([join(root, 'bin', 'stepwise.mjs'), 'serve'], {
     PORT: '0',

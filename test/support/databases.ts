@@ -10,8 +10,8 @@
 // PostgreSQL runs when STEPWISE_TEST_PG_URL is set (`npm test` starts a throwaway server and sets it).
 // In CI (CI=true) a missing STEPWISE_TEST_PG_URL fails the suite: the PostgreSQL suite never skips silently.
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { type Database, type DatabaseKind, openMigratedDatabase } from '../../src/store/database.ts';
+import { createPostgresDatabase } from './postgres-database.ts';
 
 export const testPgUrl: string | undefined = process.env.STEPWISE_TEST_PG_URL || undefined;
 
@@ -53,15 +53,12 @@ export async function freshDatabase(kind: DatabaseKind): Promise<Database> {
   }
   const serverUrl = testPgUrl;
   if (!serverUrl) throw new Error('freshDatabase("postgres") needs STEPWISE_TEST_PG_URL');
-  const name = `stepwise_test_${randomBytes(6).toString('hex')}`;
-  await adminQuery(serverUrl, `CREATE DATABASE "${name}"`);
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
+  const created = await createPostgresDatabase(serverUrl);
   let db: Database;
   try {
-    db = await openMigratedDatabase({ databaseUrl: url.toString() });
+    db = await openMigratedDatabase({ databaseUrl: created.url });
   } catch (error) {
-    await dropDatabase(serverUrl, name).catch(() => {});
+    await created.drop().catch(() => {});
     throw error;
   }
   const close = db.close.bind(db);
@@ -72,7 +69,7 @@ export async function freshDatabase(kind: DatabaseKind): Promise<Database> {
     try {
       await close();
     } finally {
-      await dropDatabase(serverUrl, name);
+      await created.drop();
     }
   };
   return db;
@@ -84,18 +81,4 @@ export function missingDatabaseUrl(): string | undefined {
   const url = new URL(testPgUrl);
   url.pathname = `/stepwise_missing_${randomBytes(6).toString('hex')}`;
   return url.toString();
-}
-
-async function dropDatabase(serverUrl: string, name: string): Promise<void> {
-  await adminQuery(serverUrl, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-}
-
-async function adminQuery(serverUrl: string, sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: serverUrl, connectionTimeoutMillis: 5000 });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
 }

@@ -4,13 +4,13 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import pino from 'pino';
 import { configSchema } from '../../src/config.ts';
 import type { Person } from '../../src/domain/directory.ts';
 import type { ProfileName } from '../../src/protocols/index.ts';
 import { type RunningServer, startServer } from '../../src/server/main.ts';
 import { type FakeSlack, type SlackCall, startFakeSlack } from './fake-slack.ts';
+import { createPostgresDatabase } from './postgres-database.ts';
 import {
   blockActionsBody,
   postToSlackEvents,
@@ -30,23 +30,6 @@ export interface SlackBlock {
   [key: string]: unknown;
 }
 
-async function freshPostgresUrl(serverUrl: string): Promise<{ url: string; drop: () => Promise<void> }> {
-  const name = `stepwise_e2e_${randomBytes(6).toString('hex')}`;
-  const admin = async (sql: string) => {
-    const c = new pg.Client({ connectionString: serverUrl });
-    await c.connect();
-    try {
-      await c.query(sql);
-    } finally {
-      await c.end();
-    }
-  };
-  await admin(`CREATE DATABASE "${name}"`);
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  return { url: url.toString(), drop: () => admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`) };
-}
-
 export class SlackHarness {
   private constructor(
     readonly server: RunningServer,
@@ -58,7 +41,7 @@ export class SlackHarness {
   static async start(council: ProfileName, opts: { outboxIntervalMs?: number } = {}): Promise<SlackHarness> {
     const fake = await startFakeSlack();
     const pgUrl = process.env.STEPWISE_TEST_PG_URL;
-    const db = pgUrl ? await freshPostgresUrl(pgUrl) : null;
+    const db = pgUrl ? await createPostgresDatabase(pgUrl, 'stepwise_e2e') : null;
     const dataDir = db ? null : mkdtempSync(join(tmpdir(), 'stepwise-e2e-'));
     const config = configSchema.parse({
       PORT: '0',
