@@ -1,4 +1,5 @@
 /** The environment, read once and validated: a bad value is one clear line, never a stack trace. */
+import cron from 'node-cron';
 import { z } from 'zod';
 
 const closures = z
@@ -27,6 +28,11 @@ export const configSchema = z.object({
   SLACK_APP_TOKEN: z.string().startsWith('xapp-', 'an app-level token starting xapp-').optional(),
   /** The Web API base URL (tests point it at a local fake), e.g. http://127.0.0.1:4000/api/ */
   SLACK_API_URL: z.url().optional(),
+  /** When the timer sweep runs (a node-cron expression; default once a minute; six fields allow seconds). */
+  STEPWISE_SWEEP_CRON: z
+    .string()
+    .refine((e) => cron.validate(e), 'a cron expression such as "* * * * *" (every minute)')
+    .default('* * * * *'),
   STEPWISE_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 export type Config = z.infer<typeof configSchema>;

@@ -82,7 +82,9 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     }
   };
   const task =
-    opts.sweep === false ? null : cron.schedule('* * * * *', sweep, { noOverlap: true, name: 'timer-sweep' });
+    opts.sweep === false
+      ? null
+      : cron.schedule(config.STEPWISE_SWEEP_CRON, sweep, { noOverlap: true, name: 'timer-sweep' });
   if (task) await sweep();
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
