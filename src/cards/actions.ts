@@ -10,8 +10,9 @@
  * - `transferId` is the transfer's id (not its reference), `version` the transfer's state version the card
  *   was rendered from. A press carrying an older version changes nothing: the workflow answers with
  *   "this request has changed: ..." (`expectedVersion` of the workflow commands).
- * - Extra keys name what the verb acts on: `meeting` (the meeting key) for `schedule_meeting` and
- *   `meeting_outcome`; `at` (an ISO instant) on a proposed meeting slot; `form` (a {@link FormName}) for
+ * - Extra keys name what the verb acts on: `meeting` (the meeting key) for `schedule_meeting` (a slot picked:
+ *   confirmed at once), `propose_meeting` (a time put forward), `confirm_meeting` (someone else agrees it) and
+ *   `meeting_outcome`; `at` (an ISO instant) on a meeting slot; `form` (a {@link FormName}) for
  *   `open_form`.
  * - Inputs are merged in by the surface: on Teams the submitted value is `data` plus the card's inputs, keyed
  *   by input id; on Slack a modal's inputs come from `view.state.values` (see `slackStateToInputs`), keyed by
@@ -43,6 +44,8 @@ export const actionVerbs = [
   'escalate',
   'resolve',
   'schedule_meeting',
+  'propose_meeting',
+  'confirm_meeting',
   'meeting_outcome',
   'open_form',
   'start',
@@ -74,7 +77,7 @@ export const formVerb: Record<FormName, ActionVerb> = {
   withdraw: 'withdraw',
   dispute: 'dispute',
   resolve: 'resolve',
-  'meeting-time': 'schedule_meeting',
+  'meeting-time': 'propose_meeting',
   'meeting-outcome': 'meeting_outcome',
 };
 
@@ -105,6 +108,8 @@ export const actionPayloadSchema = z.discriminatedUnion('action', [
     meeting: meetingKey,
     at: z.iso.datetime({ offset: true }).optional(),
   }),
+  z.looseObject({ action: z.literal('propose_meeting'), ...onTransfer, meeting: meetingKey }),
+  z.looseObject({ action: z.literal('confirm_meeting'), ...onTransfer, meeting: meetingKey }),
   z.looseObject({ action: z.literal('meeting_outcome'), ...onTransfer, meeting: meetingKey }),
   z.looseObject({
     action: z.literal('open_form'),

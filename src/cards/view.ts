@@ -25,12 +25,12 @@ import type {
   FormField,
   MeetingRule,
   ProtocolProfile,
-  participantKinds,
   Route,
   RouteKind,
 } from '../domain/profile.ts';
 import { roleLabels } from '../domain/roles.ts';
 import { decisionDue, lawfulBases, lawfulBasisLabels } from '../domain/rules.ts';
+import { meetingParticipants, participantsText } from '../workflow/participants.ts';
 import type {
   AllocationRecord,
   DecisionRecord,
@@ -52,19 +52,6 @@ export const routeKindLabels: Record<RouteKind, string> = {
   'step-down': 'Step-down',
   'step-in': 'Step-in',
   'joint-working': 'Joint working',
-};
-
-const participantLabels: Record<(typeof participantKinds)[number], string> = {
-  sending_worker: 'the sending worker',
-  sending_manager: "the sending worker's manager",
-  allocated_worker: 'the allocated worker',
-  receiving_manager: 'the receiving manager',
-  receiving_senior: 'the receiving senior practitioner',
-  consultant_social_worker: 'the consultant social worker',
-  lead_professional: 'the lead professional',
-  universal_practitioners: 'universal services practitioners',
-  family: 'the family (invited; not messaged)',
-  former_early_help_practitioner: 'the former Early Help practitioner',
 };
 
 const flagLabels: Record<Flag['kind'], string> = {
@@ -259,7 +246,7 @@ export function nextDeadline(args: {
   if (t.state === 'closed' || t.state === 'withdrawn')
     return { text: `None: ${stateLabels[t.state]}`, at: null };
   const open = (args.meetings ?? [])
-    .filter((m) => m.status === 'required' || m.status === 'scheduled')
+    .filter((m) => m.status === 'required' || m.status === 'proposed' || m.status === 'scheduled')
     .map((m) => ({ m, at: m.status === 'scheduled' ? m.scheduledAt : m.dueBy }))
     .filter((x): x is { m: MeetingRow; at: Date } => x.at !== null)
     .sort((a, b) => a.at.getTime() - b.at.getTime());
@@ -546,7 +533,7 @@ export function meetingTimeFormData({
     ...formHeader(profile, transfer, 'Propose a time for'),
     meetingLabel: meeting.label,
     help: 'London time. Everyone invited is told; the family is noted as invited, never messaged.',
-    submit: submitFor('schedule_meeting', transfer, { meeting: meeting.meetingKey }),
+    submit: submitFor('propose_meeting', transfer, { meeting: meeting.meetingKey }),
   };
 }
 
@@ -706,20 +693,44 @@ export function disputeCardData(input: TransferCardInput & { dispute: DisputeRow
   };
 }
 
-/** Proposed slots: 10:00 on the next working days, before the meeting is due (three at most). */
-export function proposeSlots(now: Date, calendar: WorkingCalendar, dueBy: Date | null, count = 3): Date[] {
-  const out: Date[] = [];
+/**
+ * The slots the bot offers for a meeting: the profile's slot times on working days (bank holidays and closures
+ * skipped), from two working hours ahead until the meeting must have ended by its deadline. One a day first, so
+ * the choices spread over the days left; at most `count`.
+ */
+export function proposeSlots(
+  now: Date,
+  calendar: WorkingCalendar,
+  dueBy: Date | null,
+  opts: { times?: readonly string[]; minutes?: number; count?: number } = {},
+): Date[] {
+  const times = [...(opts.times ?? ['10:00', '14:00'])].sort();
+  const minutes = opts.minutes ?? 60;
+  const count = opts.count ?? 3;
+  const earliest = calendar.due(now, { amount: 2, unit: 'working_hours' });
+  const days: Date[][] = [];
   let day = calendar.localDate(now);
-  for (let i = 0; i < 20 && out.length < count; i++) {
-    day = calendar.nextWorkingDay(day);
-    const at = calendar.at(day, '10:00');
-    if (dueBy && at.getTime() > dueBy.getTime()) break;
-    out.push(at);
+  if (!calendar.isWorkingDay(day)) day = calendar.nextWorkingDay(day);
+  for (
+    let i = 0;
+    i < 30 && days.flat().length < count * times.length;
+    i++, day = calendar.nextWorkingDay(day)
+  ) {
+    const fits = times
+      .map((hhmm) => calendar.at(day, hhmm))
+      .filter(
+        (at) => at >= earliest && calendar.isWorkingTime(new Date(at.getTime() + minutes * 60_000 - 1)),
+      );
+    const inTime = fits.filter((at) => !dueBy || at.getTime() + minutes * 60_000 <= dueBy.getTime());
+    if (inTime.length) days.push(inTime);
+    if (inTime.length < fits.length) break; // past the deadline
   }
-  return out;
+  const firsts = days.map((d) => d[0] as Date).slice(0, count);
+  const rest = days.flatMap((d) => d.slice(1));
+  return [...firsts, ...rest.slice(0, count - firsts.length)].sort((a, b) => a.getTime() - b.getTime());
 }
 
-/** A meeting the route requires: propose or pick a time, then record what happened. */
+/** A meeting the route requires: pick one of the bot's slots, propose another time, confirm, record what happened. */
 export function meetingCardData(
   input: Omit<TransferCardInput, 'meetings'> & { meeting: MeetingRow; slots?: readonly Date[] },
 ) {
@@ -730,28 +741,49 @@ export function meetingCardData(
   const rule: MeetingRule | undefined = route.meetings.find((r) => r.id === m.meetingKey);
   const when = (d: Date) => formatWhen(d, calendar.timeZone);
   const unit = rule?.within?.unit ?? 'working_days';
-  const pending = m.status === 'required' || m.status === 'optional';
+  const pending = m.status === 'required' || m.status === 'optional' || m.status === 'proposed';
   const open = pending || m.status === 'scheduled';
-  const slots = pending ? [...(input.slots ?? proposeSlots(now, calendar, m.dueBy))] : [];
+  const slots = pending
+    ? [
+        ...(input.slots ??
+          proposeSlots(now, calendar, m.dueBy, {
+            times: profile.chasing.slotTimes,
+            minutes: profile.chasing.meetingMinutes,
+          })),
+      ]
+    : [];
   const outcome = m.outcome as { outcome?: string; result?: string | null } | null;
   const result = rule?.outcomes?.find((o) => o.id === outcome?.result)?.label;
+  const proposer = m.proposedById ? personName(directory, m.proposedById) : 'someone';
   const statusText: Record<MeetingRow['status'], string> = {
     required: 'Not yet scheduled',
     optional: 'Optional (if appropriate): not scheduled',
-    scheduled: m.scheduledAt ? `Scheduled for ${when(m.scheduledAt)}` : 'Scheduled',
+    proposed: m.scheduledAt
+      ? `${when(m.scheduledAt)} proposed by ${proposer}: waiting for someone else to confirm`
+      : 'Proposed',
+    scheduled: m.scheduledAt ? `Confirmed for ${when(m.scheduledAt)}` : 'Confirmed',
     held: `Held${result ? `: ${result}` : ''}`,
+    // The reason is free text and may name the family: it stays in the audit trail, off the channel.
     not_held: 'Not held',
   };
-  const buttons: Button[] = slots.map((at) => ({
-    title: when(at),
-    style: 'default',
-    data: actionData('schedule_meeting', v, { meeting: m.meetingKey, at: at.toISOString() }),
-  }));
+  const buttons: Button[] = [];
+  if (m.status === 'proposed' && m.scheduledAt)
+    buttons.push({
+      title: `Confirm ${when(m.scheduledAt)}`,
+      style: 'positive',
+      data: actionData('confirm_meeting', v, { meeting: m.meetingKey }),
+    });
+  for (const at of slots)
+    buttons.push({
+      title: when(at),
+      style: 'default',
+      data: actionData('schedule_meeting', v, { meeting: m.meetingKey, at: at.toISOString() }),
+    });
   const forms: FormAction[] = [];
   if (open) {
     forms.push({
       form: 'meeting-time',
-      title: m.status === 'scheduled' ? 'Change the time' : 'Propose another time',
+      title: m.status === 'scheduled' ? 'Propose a new time' : 'Propose another time',
       subcard: {
         template: 'forms/meeting-time',
         data: meetingTimeFormData({ transfer: t, profile, meeting: m }),
@@ -766,16 +798,28 @@ export function meetingCardData(
       },
     });
   }
+  const participants = meetingParticipants(directory, t, { participants: rule?.participants ?? [] });
+  // No slot left before the deadline: said plainly, with who must decide.
+  const deciders = directory
+    .members(t.receivingTeamId, ['team_manager', 'service_manager'])
+    .map((p) => p.name);
+  const stuck =
+    pending && m.status !== 'optional' && slots.length === 0 && m.dueBy !== null
+      ? `No working-hours slot is left before the ${m.label} is due (${when(m.dueBy)}). ` +
+        `${deciders.length ? deciders.join(' or ') : `The manager of ${rules.teamName(t.receivingTeamId)}`} must decide: ` +
+        'hold it late (propose a time), or record that it will not be held and why.'
+      : '';
+  const note = [stuck, rule?.note ?? ''].filter(Boolean).join('\n\n');
   return {
     ...headerOf(profile, v),
     title: m.label,
     summary: `${v.ref}: ${m.label}, ${statusText[m.status].toLowerCase()}`,
     due: m.dueBy ? `${when(m.dueBy)} (${calendar.describe(now, m.dueBy, unit)})` : 'No deadline',
     status: statusText[m.status],
-    participants: (rule?.participants ?? []).map((p) => participantLabels[p]).join(', ') || 'Not set',
+    participants: participantsText(participants) || 'Not set',
     teams: `${rules.teamName(v.sendingTeamId)} and ${rules.teamName(v.receivingTeamId)}`,
-    hasNote: Boolean(rule?.note),
-    note: rule?.note ?? '',
+    hasNote: Boolean(note),
+    note,
     hasSlots: slots.length > 0,
     buttons,
     forms,
@@ -872,6 +916,30 @@ export function digestData(input: {
     isEmpty: rows.length === 0,
     emptyText: 'Nothing to show.',
     summary: `${input.title}: ${rows.length} request${rows.length === 1 ? '' : 's'}`,
+  };
+}
+
+/** A digest the sweep wrote as ready-made lines (an agenda, the overdue list): the same card as `digestData`. */
+export function digestFromItems(input: {
+  title: string;
+  intro?: string;
+  items: readonly { ref: string; stateLabel: string; dueText: string }[];
+  emptyText?: string;
+  limit?: number;
+}) {
+  const limit = input.limit ?? 40;
+  const items = input.items.slice(0, limit);
+  const more = input.items.length - items.length;
+  return {
+    title: input.title,
+    hasIntro: Boolean(input.intro),
+    intro: input.intro ?? '',
+    items,
+    hasMore: more > 0,
+    moreText: `and ${more} more: use /transfer status <ref> for one request`,
+    isEmpty: input.items.length === 0,
+    emptyText: input.emptyText ?? 'Nothing to show.',
+    summary: `${input.title}: ${input.items.length} item${input.items.length === 1 ? '' : 's'}`,
   };
 }
 

@@ -304,6 +304,29 @@ export const emergencySchema = z.strictObject({
   followUp: z.string().optional(),
 });
 
+const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a 24-hour time such as 09:00');
+
+/** How the bot chases. The source texts set deadlines but not reminders: these are Stepwise's defaults. */
+export const chasingSchema = z.strictObject({
+  /** A reminder in the receiving team's channel this long before a decision is due (skipped if already past). */
+  remindBefore: durationSchema.default({ amount: 4, unit: 'working_hours' }),
+  /** Once a decision is overdue, who is pinged in the receiving team's line, one role after another. */
+  overdueLine: z.array(roleSchema).min(1).default(['team_manager', 'service_manager', 'head_of_service']),
+  /** How long after one ping the next role up is pinged. */
+  every: durationSchema.default({ amount: 1, unit: 'working_days' }),
+  /** A meeting's reminder goes out at this time on the working day before it. */
+  meetingReminderAt: hhmm.default('09:00'),
+  /** A confirmed meeting with no outcome recorded this long after it started is chased. */
+  recordOutcomeWithin: durationSchema.default({ amount: 1, unit: 'working_days' }),
+  /** Meeting slots the bot proposes: these local times on working days, and how long a meeting lasts. */
+  slotTimes: z.array(hhmm).min(1).default(['10:00', '14:00']),
+  meetingMinutes: z.number().int().min(15).max(480).default(60),
+  /** Each team manager's list of overdue items, on working days at this time (only when there are some). */
+  overdueDigestAt: hhmm.default('09:00'),
+  /** When a standing meeting's agenda is posted, on the working day(s) before it. */
+  agendaAt: hhmm.default('12:00'),
+});
+
 const profileObject = z.strictObject({
   id,
   council: z.string().min(1),
@@ -331,6 +354,7 @@ const profileObject = z.strictObject({
     .strictObject({ vagueWords: z.array(z.string().min(1)).min(1), message: z.string().min(1) })
     .optional(),
   emergency: emergencySchema,
+  chasing: chasingSchema.prefault({}),
   routes: z.array(routeSchema).min(1),
   ladders: z.array(ladderSchema).min(1),
   defaultLadder: id,
@@ -356,8 +380,13 @@ const profileObject = z.strictObject({
         .optional(),
       reReferralWithin: durationSchema.optional(),
       monitorSteppedDown: z.boolean().default(false),
+      /**
+       * A new request about a child who has an open early help plan (a transfer allocated at an early help
+       * level) tells that plan's lead professional (Halton: a contact for a child with an open MAP).
+       */
+      notifyOpenPlanLead: z.boolean().default(false),
     })
-    .default({ monitorSteppedDown: false }),
+    .default({ monitorSteppedDown: false, notifyOpenPlanLead: false }),
 });
 
 export const profileSchema = profileObject.superRefine((profile, ctx) => checkReferences(profile, ctx));

@@ -420,5 +420,6 @@ export const haltonProfile: ProfileInput = {
     },
     reReferralWithin: { amount: 12, unit: 'calendar_months' },
     monitorSteppedDown: true,
+    notifyOpenPlanLead: true,
   },
 };

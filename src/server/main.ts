@@ -1,6 +1,7 @@
 /**
- * `npm start`: the server and the timer sweep on one process. node-cron only ticks once a minute (never
- * overlapping); the due work itself lives in timer rows, so a restart catches up what fell due while down.
+ * `npm start`: the server and the timer sweep on one process. node-cron only ticks (STEPWISE_SWEEP_CRON, once a
+ * minute by default; never overlapping); the due work itself lives in timer rows, so a restart catches up what
+ * fell due while down.
  * The outbox pump delivers what commands and sweeps wrote, through each configured chat surface.
  */
 import cron from 'node-cron';

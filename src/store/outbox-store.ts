@@ -20,16 +20,37 @@ const json = (v: unknown) => (typeof v === 'string' ? JSON.parse(v) : v) as Reco
 export class PrismaOutboxStore implements OutboxStore {
   constructor(private readonly prisma: PrismaClient) {}
 
-  /** One statement: lock due rows no other worker holds, and lease them to this one. */
+  /**
+   * One statement: lease due messages to this worker a transfer at a time. A message is claimable only at the
+   * head of its transfer's queue (no earlier message of the same transfer still waiting or being sent), so two
+   * workers never hold messages of one transfer at once, and a transfer's messages go out in the order they
+   * were written even across processes (its card before the thread reply that hangs off it). The due messages
+   * queued behind each claimed head come with it.
+   */
   async claimOutbox(now: Date, limit: number, leaseUntil: Date): Promise<OutboxMessage[]> {
     const rows = await this.prisma.$queryRaw<ClaimedRow[]>`
-      UPDATE outbox SET status = 'sending', attempts = attempts + 1, next_attempt_at = ${leaseUntil}::timestamptz
-      WHERE id IN (
-        SELECT id FROM outbox
-        WHERE status IN ('pending', 'sending') AND next_attempt_at <= ${now}::timestamptz
-        ORDER BY next_attempt_at, created_at, id
+      WITH heads AS (
+        SELECT o.id, o.transfer_id FROM outbox o
+        WHERE o.status IN ('pending', 'sending') AND o.next_attempt_at <= ${now}::timestamptz
+          AND (o.transfer_id IS NULL OR NOT EXISTS (
+            SELECT 1 FROM outbox b
+            WHERE b.transfer_id = o.transfer_id AND b.status IN ('pending', 'sending')
+              AND (b.created_at, b.id) < (o.created_at, o.id)))
+        ORDER BY o.next_attempt_at, o.created_at, o.id
         LIMIT ${limit}
-        FOR UPDATE SKIP LOCKED)
+        FOR UPDATE OF o SKIP LOCKED),
+      followers AS (
+        SELECT f.id FROM outbox f
+        WHERE f.transfer_id IN (SELECT transfer_id FROM heads WHERE transfer_id IS NOT NULL)
+          AND f.status = 'pending' AND f.next_attempt_at <= ${now}::timestamptz
+          AND f.id NOT IN (SELECT id FROM heads)
+          AND NOT EXISTS (
+            SELECT 1 FROM outbox b
+            WHERE b.transfer_id = f.transfer_id AND b.status = 'pending'
+              AND b.next_attempt_at > ${now}::timestamptz AND (b.created_at, b.id) < (f.created_at, f.id))
+        FOR UPDATE OF f SKIP LOCKED)
+      UPDATE outbox SET status = 'sending', attempts = attempts + 1, next_attempt_at = ${leaseUntil}::timestamptz
+      WHERE id IN (SELECT id FROM heads UNION ALL SELECT id FROM followers)
       RETURNING id, idempotency_key, transfer_id, kind, target, payload, attempts, created_at`;
     return rows
       .sort(

@@ -14,8 +14,10 @@ import type {
   DisputeRow,
   MeetingRow,
   NewOutbox,
+  NewTimer,
   NewTransfer,
   SweepAction,
+  TimerKind,
   TimerRow,
   TransferFilter,
   TransferPatch,
@@ -116,7 +118,14 @@ export class PrismaTransferStore implements TransferStore {
     }
     if (filter.requesterId) or.push({ requesterId: filter.requesterId });
     const rows = await this.db.transfer.findMany({
-      where: { ...(or.length ? { OR: or } : {}), ...(filter.states ? { state: { in: filter.states } } : {}) },
+      where: {
+        ...(or.length ? { OR: or } : {}),
+        ...(filter.states ? { state: { in: filter.states } } : {}),
+        ...(filter.receivingTeamIds ? { receivingTeamId: { in: filter.receivingTeamIds } } : {}),
+        ...(filter.kinds ? { kind: { in: filter.kinds } } : {}),
+        ...(filter.childKey ? { childKey: filter.childKey } : {}),
+        ...(filter.profileId ? { profileId: filter.profileId } : {}),
+      },
       orderBy: { number: 'desc' },
       take: filter.limit ?? 50,
     });
@@ -133,6 +142,8 @@ export class PrismaTransferStore implements TransferStore {
       status: m.status as MeetingRow['status'],
       dueBy: m.dueBy,
       scheduledAt: m.scheduledAt,
+      proposedById: m.proposedById,
+      sequence: m.sequence,
       outcome: m.outcome as MeetingRow['outcome'],
     }));
   }
@@ -232,7 +243,8 @@ export class PrismaTransferStore implements TransferStore {
       await this.db.timer.updateMany({
         where: {
           transferId,
-          status: 'pending',
+          // A timer that already fired (done) is settled too: met late, or made moot.
+          status: { in: ['pending', 'done'] },
           OR: [...(keys ? [{ key: { in: keys } }] : []), ...(kinds ? [{ kind: { in: kinds } }] : [])],
         },
         data: { status, doneAt: c.audit?.at ?? null },
@@ -255,6 +267,8 @@ export class PrismaTransferStore implements TransferStore {
         data: {
           status: m.status,
           scheduledAt: m.scheduledAt,
+          proposedById: m.proposedById,
+          sequence: m.sequence,
           outcome: m.outcome ? json(m.outcome) : undefined,
           updatedAt: c.audit?.at ?? new Date(),
         },
@@ -279,6 +293,7 @@ export class PrismaTransferStore implements TransferStore {
         data: c.timers.map((t) => ({
           id: randomUUID(),
           ...t,
+          globalKey: t.transferId ? null : t.key,
           payload: json(t.payload),
           status: 'pending',
           createdAt: at,
@@ -362,10 +377,73 @@ export class PrismaTransferStore implements TransferStore {
       });
       if (count === 0) return false;
     }
-    const { audit, ...rest } = action;
+    const { audit, reschedule: _again, ...rest } = action;
     if (audit) await this.appendAudit(audit);
     await this.apply(timer.transferId, { ...rest, ...(rest.dispute ? { dispute: rest.dispute } : {}) });
-    await this.db.timer.update({ where: { id: timer.id }, data: { status: 'done', doneAt: now } });
+    await this.db.timer.update({
+      where: { id: timer.id },
+      data: action.reschedule
+        ? {
+            dueAt: action.reschedule.dueAt,
+            occurrence: { increment: 1 },
+            ...(action.reschedule.payload ? { payload: json(action.reschedule.payload) } : {}),
+          }
+        : { status: 'done', doneAt: now },
+    });
     return true;
+  }
+
+  /** Creates the recurring timers that belong to no transfer (digests) unless they exist already. */
+  async ensureGlobalTimers(timers: NewTimer[], now: Date): Promise<void> {
+    if (!timers.length) return;
+    await this.db.timer.createMany({
+      data: timers.map((t) => ({
+        id: randomUUID(),
+        ...t,
+        transferId: null,
+        globalKey: t.key,
+        payload: json(t.payload),
+        status: 'pending',
+        createdAt: now,
+      })),
+      skipDuplicates: true,
+    });
+  }
+
+  /**
+   * Deadlines passed and not met on open transfers: timers due before `now` that fired or wait to fire and
+   * were never settled. The caller checks each against the transfer's current state.
+   */
+  async outstanding(now: Date, kinds: TimerKind[]): Promise<{ timer: TimerRow; transfer: TransferRow }[]> {
+    const rows = await this.db.timer.findMany({
+      where: {
+        kind: { in: kinds },
+        status: { in: ['pending', 'done'] },
+        dueAt: { lt: now },
+        transfer: { state: { notIn: ['closed', 'withdrawn'] } },
+      },
+      include: { transfer: true },
+      orderBy: [{ dueAt: 'asc' }, { id: 'asc' }],
+      take: 5000,
+    });
+    return rows.flatMap((r) =>
+      r.transfer
+        ? [
+            {
+              timer: {
+                id: r.id,
+                transferId: r.transferId,
+                kind: r.kind as TimerKind,
+                key: r.key,
+                dueAt: r.dueAt,
+                status: r.status as TimerRow['status'],
+                occurrence: r.occurrence,
+                payload: r.payload as Record<string, unknown>,
+              },
+              transfer: toRow(r.transfer),
+            },
+          ]
+        : [],
+    );
   }
 }

@@ -79,6 +79,7 @@ export const scheduleMeetingSchema = z.strictObject({
   meeting: z.string().min(1),
   at: z.iso.datetime({ offset: true, message: 'a date and time (ISO 8601)' }),
 });
+export const confirmMeetingSchema = z.strictObject({ ...onTransfer, meeting: z.string().min(1) });
 export const meetingOutcomeSchema = z
   .strictObject({
     ...onTransfer,

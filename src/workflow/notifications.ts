@@ -190,3 +190,50 @@ export function ladderPings(
   }
   return rows;
 }
+
+/**
+ * Both sides told how a disagreement ended: the person who raised it, the person whose decision was disputed
+ * and the people at the deciding stage, by DM (with the rationale); the escalation channel gets the outcome
+ * without it (the rationale is free text and may name the family).
+ */
+export function resolutionNotices(
+  w: TransferWorkflow,
+  t: TransferRow,
+  dispute: DisputeRow,
+  outcome: 'upheld' | 'overturned',
+  rationale: string,
+  actor: Person,
+): NewOutbox[] {
+  const stage = dispute.ladder.stages[dispute.stageIndex];
+  const decided =
+    outcome === 'upheld'
+      ? 'the decision stands (upheld)'
+      : 'the decision is overturned: the request is accepted';
+  const head = `The disagreement on ${t.ref} was resolved at stage ${dispute.stageIndex + 1} (${stage?.name ?? 'the ladder'}) by ${actor.name}: ${decided}.`;
+  const key = `resolved:${dispute.id}`;
+  const people = new Map<string, Person>();
+  const add = (p: Person | undefined) => {
+    if (p) people.set(p.id, p);
+  };
+  add(w.directory.person(dispute.openedById));
+  add(w.directory.person(t.requesterId));
+  if (t.decision?.byId) add(w.directory.person(t.decision.byId));
+  for (const p of [...w.stagePeople(t, dispute, 'sending'), ...w.stagePeople(t, dispute, 'receiving')])
+    add(p);
+  return [
+    {
+      idempotencyKey: `${key}:channel`,
+      transferId: t.id,
+      kind: 'escalation',
+      target: { escalation: true },
+      payload: { text: head, disputeId: dispute.id },
+    },
+    ...[...people.values()].map((p) => ({
+      idempotencyKey: `${key}:${p.id}`,
+      transferId: t.id,
+      kind: 'dm',
+      target: { personId: p.id },
+      payload: { text: `${head} Rationale: ${rationale}`, disputeId: dispute.id },
+    })),
+  ];
+}

@@ -80,7 +80,30 @@ export type TransferPatch = Partial<
   >
 >;
 
-export type TimerKind = 'decision_due' | 'meeting_due' | 'task_due' | 'ladder_stage';
+export type TimerKind =
+  /** Before a decision is due: a reminder in the receiving team's channel. */
+  | 'decision_reminder'
+  /** A decision overdue: the channel and a manager are chased, then the next role up (payload.step). */
+  | 'decision_due'
+  | 'meeting_due'
+  /** The working day before a confirmed meeting: each participant is reminded. */
+  | 'meeting_notice'
+  /** A confirmed meeting whose outcome is still not recorded some time after it. */
+  | 'meeting_unrecorded'
+  | 'task_due'
+  | 'ladder_stage'
+  /** A recurring digest that belongs to no transfer (an agenda, the daily overdue list): rescheduled when done. */
+  | 'digest';
+
+/** The timers that chase a decision: settled together when the decision is made. */
+export const decisionTimerKinds: TimerKind[] = ['decision_reminder', 'decision_due'];
+/** The timers that chase meetings and tasks. */
+export const meetingTimerKinds: TimerKind[] = [
+  'meeting_due',
+  'meeting_notice',
+  'meeting_unrecorded',
+  'task_due',
+];
 
 export interface TimerRow {
   id: string;
@@ -99,9 +122,13 @@ export interface MeetingRow {
   transferId: string;
   meetingKey: string;
   label: string;
-  status: 'required' | 'optional' | 'scheduled' | 'held' | 'not_held';
+  /** `proposed`: a time someone put forward, waiting for someone else to confirm; `scheduled`: confirmed. */
+  status: 'required' | 'optional' | 'proposed' | 'scheduled' | 'held' | 'not_held';
   dueBy: Date | null;
   scheduledAt: Date | null;
+  proposedById: string | null;
+  /** Bumped when a confirmed meeting moves: calendar invites carry it as their SEQUENCE. */
+  sequence: number;
   outcome: Record<string, unknown> | null;
 }
 
@@ -134,7 +161,10 @@ export interface Changes {
   /** Timers met or made moot by this change: matched by key, or by kind. */
   settleTimers?: { keys?: string[]; kinds?: TimerKind[]; status: 'met' | 'cancelled' };
   meetings?: MeetingRow[];
-  meetingUpdates?: Pick<MeetingRow, 'id' | 'status' | 'scheduledAt' | 'outcome'>[];
+  meetingUpdates?: Pick<
+    MeetingRow,
+    'id' | 'status' | 'scheduledAt' | 'outcome' | 'proposedById' | 'sequence'
+  >[];
   dispute?: {
     insert?: DisputeRow;
     update?: Pick<DisputeRow, 'id' | 'stageIndex' | 'stageDueAt' | 'status' | 'resolution' | 'resolvedAt'>;
@@ -146,6 +176,11 @@ export interface TransferFilter {
   teamIds?: string[];
   requesterId?: string;
   states?: TransferState[];
+  /** Only transfers received by these teams. */
+  receivingTeamIds?: string[];
+  kinds?: string[];
+  childKey?: string;
+  profileId?: string;
   limit?: number;
 }
 
@@ -178,6 +213,10 @@ export interface TimerStore extends TransferStore {
   claimDue(now: Date, limit: number): Promise<TimerRow[]>;
   /** Applies a handled timer's writes and marks it done; false if the transfer changed meanwhile. */
   finishTimer(timer: TimerRow, action: SweepAction, now: Date): Promise<boolean>;
+  /** Creates timers that belong to no transfer (digests) unless a timer with the same key exists. */
+  ensureGlobalTimers(timers: NewTimer[], now: Date): Promise<void>;
+  /** Timers due before `now`, not met or cancelled, on open transfers (checked again by the caller). */
+  outstanding(now: Date, kinds: TimerKind[]): Promise<{ timer: TimerRow; transfer: TransferRow }[]>;
 }
 
 export interface SweepAction {
@@ -186,6 +225,8 @@ export interface SweepAction {
   audit?: AuditEntry;
   dispute?: Changes['dispute'];
   transfer?: { id: string; expectedVersion: number; patch: TransferPatch };
+  /** A recurring timer: due again at this time (its occurrence goes up by one) instead of being done. */
+  reschedule?: { dueAt: Date; payload?: Record<string, unknown> };
   /** What the sweep did, for `stepwise tick` to print. */
   summary: string;
 }

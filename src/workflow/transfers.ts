@@ -41,17 +41,21 @@ import {
 import * as cmd from './commands.ts';
 import { EmergencyRoute, WorkflowError } from './errors.ts';
 import { climb, stageTimer } from './escalation.ts';
-import { ladderPings, outboxFor } from './notifications.ts';
-import type {
-  Changes,
-  DisputeRow,
-  Flag,
-  MeetingRow,
-  NewTimer,
-  Side,
-  TransferPatch,
-  TransferRow,
-  TransferStore,
+import { ladderPings, outboxFor, resolutionNotices } from './notifications.ts';
+import { meetingParticipants, participantsText, peopleToInvite } from './participants.ts';
+import {
+  type Changes,
+  type DisputeRow,
+  decisionTimerKinds,
+  type Flag,
+  type MeetingRow,
+  meetingTimerKinds,
+  type NewOutbox,
+  type NewTimer,
+  type Side,
+  type TransferPatch,
+  type TransferRow,
+  type TransferStore,
 } from './ports.ts';
 
 export interface WorkflowDeps {
@@ -346,6 +350,8 @@ export class TransferWorkflow {
         status: m.rule.optional ? 'optional' : 'required',
         dueBy: m.dueBy,
         scheduledAt: null,
+        proposedById: null,
+        sequence: 0,
         outcome: null,
       });
       if (m.dueBy && !m.rule.optional) {
@@ -372,11 +378,29 @@ export class TransferWorkflow {
     return { meetings, timers };
   }
 
+  /** The decision's chase: a reminder before it is due (if there is time for one), and the overdue chase. */
   private decisionTimer(route: Route, transferId: string, version: number, from: Date): NewTimer[] {
     const due = decisionDue(route, from, this.calendar);
-    return due
-      ? [{ transferId, kind: 'decision_due', key: `decision@${version}`, dueAt: due, payload: {} }]
-      : [];
+    if (!due) return [];
+    const { remindBefore } = this.profile.chasing;
+    const remindAt = this.calendar.due(due, {
+      amount: -Math.abs(remindBefore.amount),
+      unit: remindBefore.unit,
+    });
+    return [
+      ...(remindAt.getTime() > from.getTime()
+        ? [
+            {
+              transferId,
+              kind: 'decision_reminder' as const,
+              key: `decision@${version}:reminder`,
+              dueAt: remindAt,
+              payload: { due: due.toISOString() },
+            },
+          ]
+        : []),
+      { transferId, kind: 'decision_due', key: `decision@${version}`, dueAt: due, payload: { step: 0 } },
+    ];
   }
 
   // ---- use cases -----------------------------------------------------------------------------------------
@@ -483,10 +507,50 @@ export class TransferWorkflow {
       meetings: started.meetings,
       timers: data.draft ? [] : [...this.decisionTimer(route, id, 1, now), ...started.timers],
     };
+    const plans = data.draft ? [] : await this.openPlans(row);
     // A notify-only route closes at once; what it tells people are its notifications on submission.
     return this.store.create(row, changes, (created) =>
-      data.draft ? [] : outboxFor(this, created, 'submitted', p, now),
+      data.draft
+        ? []
+        : [...outboxFor(this, created, 'submitted', p, now), ...this.openPlanNotices(created, plans)],
     );
+  }
+
+  /**
+   * Open early help plans of the same child (Halton: a contact for a child with an open MAP notifies its lead
+   * professional): transfers into an early help service, allocated and not closed. Only when the profile asks.
+   */
+  private async openPlans(t: Pick<TransferRow, 'id' | 'childKey' | 'kind'>): Promise<TransferRow[]> {
+    if (!this.profile.oversight.notifyOpenPlanLead || !t.childKey || t.kind !== 'step-up') return [];
+    const earlyHelp = new Set(['early_help_hub', 'early_help', 'locality_team', 'children_centre']);
+    const found = await this.store.list({
+      profileId: this.profile.id,
+      childKey: t.childKey,
+      states: ['allocated', 'handover_scheduled', 'handover_done'],
+      limit: 10,
+    });
+    return found.filter((x) => {
+      if (x.id === t.id) return false;
+      const service = this.directory.team(x.receivingTeamId)?.service;
+      return earlyHelp.has(this.profile.services.find((s) => s.id === service)?.kind ?? '');
+    });
+  }
+
+  private openPlanNotices(t: TransferRow, plans: readonly TransferRow[]): NewOutbox[] {
+    return plans.flatMap((plan) => {
+      const lead = plan.allocation?.workerId ? this.directory.person(plan.allocation.workerId) : undefined;
+      const leads = lead ? [lead] : this.directory.members(plan.receivingTeamId, ['team_manager']);
+      const text =
+        `${t.ref}: a step-up request about a child on the early help plan you lead (${plan.ref}) was sent to ` +
+        `${this.teamName(t.receivingTeamId)}. You will see its outcome on ${t.ref}; consider a plan review.`;
+      return leads.map((person) => ({
+        idempotencyKey: `open-plan:${t.id}:${plan.id}:${person.id}`,
+        transferId: t.id,
+        kind: 'dm',
+        target: { personId: person.id },
+        payload: { text },
+      }));
+    });
   }
 
   private async chooseReceivingTeam(
@@ -541,13 +605,14 @@ export class TransferWorkflow {
 
   async submit(input: z.input<typeof cmd.submitSchema>, now: Date): Promise<TransferRow> {
     const data = parse(cmd.submitSchema, input);
-    return this.change(data, 'submit', now, ({ t, route }) => {
+    return this.change(data, 'submit', now, async ({ t, route }) => {
       const started = this.started(route, t, 'submitted', now);
       return {
         patch: { submittedAt: now },
         changes: {
           meetings: started.meetings,
           timers: [...this.decisionTimer(route, t.id, t.version + 1, now), ...started.timers],
+          outbox: this.openPlanNotices(t, await this.openPlans(t)),
         },
       };
     });
@@ -560,7 +625,7 @@ export class TransferWorkflow {
         pausedAt: now,
         decision: { action: 'request_info', byId: p.id, at: now.toISOString(), text: data.question },
       },
-      changes: { settleTimers: { kinds: ['decision_due'], status: 'cancelled' } },
+      changes: { settleTimers: { kinds: decisionTimerKinds, status: 'cancelled' } },
       data: { question: data.question },
     }));
   }
@@ -604,7 +669,7 @@ export class TransferWorkflow {
           },
         },
         changes: {
-          settleTimers: { kinds: ['decision_due'], status: 'met' },
+          settleTimers: { kinds: decisionTimerKinds, status: 'met' },
           meetings: started.meetings,
           timers: started.timers,
         },
@@ -637,7 +702,7 @@ export class TransferWorkflow {
           ...(data.text ? { text: data.text } : {}),
         },
       },
-      changes: { settleTimers: { kinds: ['decision_due'], status: 'met' } },
+      changes: { settleTimers: { kinds: decisionTimerKinds, status: 'met' } },
       data: { reason: reason.id },
     }));
   }
@@ -662,7 +727,7 @@ export class TransferWorkflow {
       now,
       ({ p }) => ({
         patch: { decision: { action: 'advice_only', byId: p.id, at: now.toISOString(), text: data.advice } },
-        changes: { settleTimers: { kinds: ['decision_due'], status: 'met' } },
+        changes: { settleTimers: { kinds: decisionTimerKinds, status: 'met' } },
       }),
       { transfer: t },
     );
@@ -798,6 +863,7 @@ export class TransferWorkflow {
               },
             },
             settleTimers: { kinds: ['ladder_stage'], status: 'met' },
+            outbox: resolutionNotices(this, t, dispute, data.outcome, data.rationale, p),
           },
           data: {
             disputeId: dispute.id,
@@ -813,36 +879,215 @@ export class TransferWorkflow {
   async withdraw(input: z.input<typeof cmd.withdrawSchema>, now: Date): Promise<TransferRow> {
     const data = parse(cmd.withdrawSchema, input);
     return this.change(data, 'withdraw', now, () => ({
-      changes: { settleTimers: { kinds: ['decision_due', 'meeting_due', 'task_due'], status: 'cancelled' } },
+      changes: {
+        settleTimers: { kinds: [...decisionTimerKinds, ...meetingTimerKinds], status: 'cancelled' },
+      },
       data: { reason: data.reason },
     }));
   }
 
-  /** Puts a required meeting in the diary. Handover meetings move the transfer to "handover scheduled". */
+  /**
+   * Puts a meeting in the diary at a time picked from the card's slots (or a time agreed elsewhere): confirmed at
+   * once. Every participant is sent an invite, reminded the working day before, and the outcome is chased after.
+   * Handover meetings move the transfer to "handover scheduled".
+   */
   async scheduleMeeting(input: z.input<typeof cmd.scheduleMeetingSchema>, now: Date): Promise<TransferRow> {
     const data = parse(cmd.scheduleMeetingSchema, input);
     const t = await this.get(data.ref);
     const { meeting } = await this.findMeeting(t, data.meeting);
-    const at = new Date(data.at);
-    const handover = ['allocated', 'handover_scheduled'].includes(t.state);
-    const update = {
-      id: meeting.id,
-      status: 'scheduled' as const,
-      scheduledAt: at,
-      outcome: meeting.outcome,
-    };
-    if (!handover)
-      return this.meetingOnly(data, t, now, 'schedule_meeting', [update], {
-        meeting: meeting.meetingKey,
-        at: data.at,
+    return this.confirm(data, t, meeting, this.meetingTime(t, meeting, data.at, now), now);
+  }
+
+  /** Puts a time forward for a meeting; someone else confirms it (or picks another). */
+  async proposeMeeting(input: z.input<typeof cmd.scheduleMeetingSchema>, now: Date): Promise<TransferRow> {
+    const data = parse(cmd.scheduleMeetingSchema, input);
+    const t = await this.get(data.ref);
+    const { meeting } = await this.findMeeting(t, data.meeting);
+    if (!['required', 'optional', 'proposed', 'scheduled'].includes(meeting.status))
+      throw new WorkflowError(
+        'refused',
+        `The ${meeting.label} for ${t.ref} is already ${meeting.status.replace('_', ' ')}.`,
+      );
+    const at = this.meetingTime(t, meeting, data.at, now);
+    const p = this.person(data.actor.personId);
+    const when = `${this.calendar.localDate(at)} ${this.calendar.localTime(at)}`;
+    const late = meeting.dueBy && at > meeting.dueBy ? ' This is after the meeting is due.' : '';
+    const update = { ...meeting, status: 'proposed' as const, scheduledAt: at, proposedById: p.id };
+    return this.meetingOnly(
+      data,
+      t,
+      now,
+      'propose_meeting',
+      [update],
+      { meeting: meeting.meetingKey, at: data.at },
+      undefined,
+      [
+        {
+          idempotencyKey: `propose:${meeting.id}:${at.toISOString()}:${t.version + 1}`,
+          transferId: t.id,
+          kind: 'thread',
+          target: { teamId: t.receivingTeamId },
+          payload: {
+            text: `${p.name} proposed ${when} for the ${meeting.label} on ${t.ref}.${late} Someone else confirms it on the meeting card, or picks another time.`,
+          },
+        },
+      ],
+    );
+  }
+
+  /** Confirms the time someone else proposed. */
+  async confirmMeeting(input: z.input<typeof cmd.confirmMeetingSchema>, now: Date): Promise<TransferRow> {
+    const data = parse(cmd.confirmMeetingSchema, input);
+    const t = await this.get(data.ref);
+    const { meeting } = await this.findMeeting(t, data.meeting);
+    if (meeting.status !== 'proposed' || !meeting.scheduledAt)
+      throw new WorkflowError(
+        'refused',
+        `No time has been proposed for the ${meeting.label} on ${t.ref}: pick one of the slots or propose a time.`,
+      );
+    if (meeting.proposedById === data.actor.personId)
+      throw new WorkflowError(
+        'refused',
+        `You proposed this time; someone else in the two teams confirms it. Nothing has changed.`,
+      );
+    if (meeting.scheduledAt <= now)
+      throw new WorkflowError(
+        'refused',
+        `The proposed time for the ${meeting.label} has passed: propose another.`,
+      );
+    return this.confirm(data, t, meeting, meeting.scheduledAt, now);
+  }
+
+  /** The meeting time checked: in the future, on a working day, inside working hours. */
+  private meetingTime(t: TransferRow, meeting: MeetingRow, iso: string, now: Date): Date {
+    const at = new Date(iso);
+    const minutes = this.profile.chasing.meetingMinutes;
+    const end = new Date(at.getTime() + minutes * 60_000 - 1);
+    const hours = this.profile.calendar.workingHours;
+    const problem =
+      at <= now
+        ? 'That time has passed: choose a time in the future.'
+        : !this.calendar.isWorkingDay(this.calendar.localDate(at))
+          ? `${this.calendar.localDate(at)} is not a working day (a weekend, bank holiday or closure): choose another day.`
+          : !this.calendar.isWorkingTime(at) || !this.calendar.isWorkingTime(end)
+            ? `Choose a time inside working hours, ${hours.start} to ${hours.end} (the ${meeting.label} takes ${minutes} minutes).`
+            : null;
+    if (problem)
+      throw new WorkflowError('invalid', `${t.ref}: ${problem}`, [{ field: 'at', message: problem }]);
+    return at;
+  }
+
+  /** The writes of a confirmed meeting time: the meeting row, invites, the thread note and the timers. */
+  private confirmWrites(t: TransferRow, meeting: MeetingRow, at: Date, by: Person, now: Date) {
+    const moved = meeting.status === 'scheduled' && meeting.scheduledAt !== null;
+    const sequence = moved ? meeting.sequence + 1 : meeting.sequence;
+    const rule = this.route(t.routeId).meetings.find((m) => m.id === meeting.meetingKey);
+    const participants = meetingParticipants(this.directory, t, {
+      participants: rule?.participants ?? ['sending_worker'],
+    });
+    const invitees = peopleToInvite(participants);
+    const minutes = this.profile.chasing.meetingMinutes;
+    const when = `${this.calendar.localDate(at)} ${this.calendar.localTime(at)}`;
+    const late = meeting.dueBy && at > meeting.dueBy ? ' This is after the meeting was due.' : '';
+    const key = (what: string) => `meeting:${meeting.meetingKey}:${what}:${sequence}`;
+    const outbox: NewOutbox[] = [
+      {
+        idempotencyKey: `confirm:${meeting.id}:s${sequence}`,
+        transferId: t.id,
+        kind: 'thread',
+        target: { teamId: t.receivingTeamId },
+        payload: {
+          text: `The ${meeting.label} for ${t.ref} is ${moved ? 'moved to' : 'confirmed for'} ${when} (by ${by.name}).${late} Invited: ${participantsText(participants)}.`,
+        },
+      },
+      ...invitees.map((person) => ({
+        idempotencyKey: `invite:${meeting.id}:s${sequence}:${person.id}`,
+        transferId: t.id,
+        kind: 'invite',
+        target: { personId: person.id },
+        payload: {
+          meetingId: meeting.id,
+          meetingKey: meeting.meetingKey,
+          label: meeting.label,
+          at: at.toISOString(),
+          minutes,
+          sequence,
+          attendees: invitees.map((x) => ({ name: x.name, email: x.email ?? null })),
+          text: `${t.ref}: ${moved ? 'the' : 'an'} invite for the ${meeting.label}, ${when}${moved ? ' (moved; this replaces the earlier invite)' : ''}.`,
+        },
+      })),
+    ];
+    const timers: NewTimer[] = [];
+    const dayBefore = this.calendar.previousWorkingDay(this.calendar.localDate(at));
+    const noticeAt = this.calendar.at(dayBefore, this.profile.chasing.meetingReminderAt);
+    if (noticeAt > now)
+      timers.push({
+        transferId: t.id,
+        kind: 'meeting_notice',
+        key: key('notice'),
+        dueAt: noticeAt,
+        payload: { meeting: meeting.meetingKey, at: at.toISOString(), sequence },
       });
+    timers.push({
+      transferId: t.id,
+      kind: 'meeting_unrecorded',
+      key: key('record'),
+      dueAt: this.calendar.due(
+        new Date(at.getTime() + minutes * 60_000),
+        this.profile.chasing.recordOutcomeWithin,
+      ),
+      payload: { meeting: meeting.meetingKey, at: at.toISOString(), sequence },
+    });
+    const previous = moved
+      ? [
+          `meeting:${meeting.meetingKey}:notice:${meeting.sequence}`,
+          `meeting:${meeting.meetingKey}:record:${meeting.sequence}`,
+        ]
+      : [];
+    return {
+      update: { ...meeting, status: 'scheduled' as const, scheduledAt: at, proposedById: null, sequence },
+      outbox,
+      timers,
+      previous,
+    };
+  }
+
+  private async confirm(
+    data: { actor: cmd.ActorInput; ref: string; expectedVersion?: number | undefined; meeting: string },
+    t: TransferRow,
+    meeting: MeetingRow,
+    at: Date,
+    now: Date,
+  ): Promise<TransferRow> {
+    const p = this.person(data.actor.personId);
+    const w = this.confirmWrites(t, meeting, at, p, now);
+    const logged = { meeting: meeting.meetingKey, at: at.toISOString(), sequence: w.update.sequence };
+    const settle = w.previous.length ? { keys: w.previous, status: 'cancelled' as const } : undefined;
+    if (!['allocated', 'handover_scheduled'].includes(t.state))
+      return this.meetingOnly(
+        data,
+        t,
+        now,
+        'schedule_meeting',
+        [w.update],
+        logged,
+        settle,
+        w.outbox,
+        w.timers,
+      );
+    // The first settle wins in the store; moving a handover meeting cancels its old reminders the same way.
     return this.change(
       data,
       'schedule_handover',
       now,
       () => ({
-        changes: { meetingUpdates: [update] },
-        data: { meeting: meeting.meetingKey, at: data.at },
+        changes: {
+          meetingUpdates: [w.update],
+          outbox: w.outbox,
+          timers: w.timers,
+          ...(settle ? { settleTimers: settle } : {}),
+        },
+        data: logged,
         event: 'allocated',
       }),
       { transfer: t },
@@ -870,11 +1115,16 @@ export class TransferWorkflow {
       }
       effect = result?.effect ?? 'none';
     }
-    const status = data.outcome === 'held' ? 'held' : data.outcome === 'not_held' ? 'not_held' : 'scheduled';
+    if (data.outcome === 'rescheduled') {
+      // A new time: the same as confirming a moved meeting (new invites replace the old, reminders move).
+      const at = this.meetingTime(t, meeting, data.at as string, now);
+      const moved = { ...meeting, status: 'scheduled' as const, scheduledAt: meeting.scheduledAt ?? at };
+      return this.confirm(data, t, moved, at, now);
+    }
+    const status = data.outcome === 'held' ? 'held' : 'not_held';
     const update = {
-      id: meeting.id,
+      ...meeting,
       status: status as MeetingRow['status'],
-      scheduledAt: data.at ? new Date(data.at) : meeting.scheduledAt,
       outcome: {
         outcome: data.outcome,
         result: data.result ?? null,
@@ -882,10 +1132,15 @@ export class TransferWorkflow {
         at: now.toISOString(),
       },
     };
-    const settle =
-      data.outcome === 'held'
-        ? { keys: [`meeting:${meeting.meetingKey}`], status: 'met' as const }
-        : undefined;
+    // Recorded: the day-before reminder and the "record the outcome" chase are moot; held meets the deadline.
+    const chases = [
+      `meeting:${meeting.meetingKey}:notice:${meeting.sequence}`,
+      `meeting:${meeting.meetingKey}:record:${meeting.sequence}`,
+    ];
+    const settle = {
+      keys: data.outcome === 'held' ? [`meeting:${meeting.meetingKey}`, ...chases] : chases,
+      status: 'met' as const,
+    };
     const logged = { meeting: meeting.meetingKey, outcome: data.outcome, result: data.result };
     if (effect === 'close') {
       const action: TransferAction = ['submitted', 'resubmitted', 'more_info_requested', 'draft'].includes(
@@ -900,7 +1155,7 @@ export class TransferWorkflow {
         () => ({
           changes: {
             meetingUpdates: [update],
-            settleTimers: { kinds: ['decision_due', 'meeting_due', 'task_due'], status: 'cancelled' },
+            settleTimers: { kinds: [...decisionTimerKinds, ...meetingTimerKinds], status: 'cancelled' },
           },
           data: { ...logged, effect },
         }),
@@ -916,7 +1171,7 @@ export class TransferWorkflow {
         'complete_handover',
         now,
         () => ({
-          changes: { meetingUpdates: [update], ...(settle ? { settleTimers: settle } : {}) },
+          changes: { meetingUpdates: [update], settleTimers: settle },
           data: logged,
         }),
         { transfer: t },
@@ -934,6 +1189,8 @@ export class TransferWorkflow {
     updates: NonNullable<Changes['meetingUpdates']>,
     logged: Record<string, unknown>,
     settle?: Changes['settleTimers'],
+    outbox: NewOutbox[] = [],
+    timers: NewTimer[] = [],
   ): Promise<TransferRow> {
     const p = this.person(data.actor.personId);
     // Meetings and tasks are for anyone in the two teams, as for scheduling the handover.
@@ -957,7 +1214,8 @@ export class TransferWorkflow {
         },
         meetingUpdates: updates,
         ...(settle ? { settleTimers: settle } : {}),
-        outbox: outboxFor(this, { ...t, version: t.version + 1 }, null, p, now),
+        timers,
+        outbox: [...outboxFor(this, { ...t, version: t.version + 1 }, null, p, now), ...outbox],
       },
     );
     if (!saved) throw new WorkflowError('stale', this.staleMessage(await this.get(t.id)));
@@ -1003,7 +1261,9 @@ export class TransferWorkflow {
     const data = parse(cmd.closeSchema, input);
     const t = await this.get(data.ref);
     const meetings = await this.store.meetings(t.id);
-    const openMeetings = meetings.filter((m) => m.status === 'required' || m.status === 'scheduled').length;
+    const openMeetings = meetings.filter((m) =>
+      ['required', 'proposed', 'scheduled'].includes(m.status),
+    ).length;
     const resolution = t.state === 'resolved' ? this.resolutionOf(t) : undefined;
     return this.change(
       data,
@@ -1012,7 +1272,7 @@ export class TransferWorkflow {
       () => ({
         changes: {
           settleTimers: {
-            kinds: ['decision_due', 'meeting_due', 'task_due', 'ladder_stage'],
+            kinds: [...decisionTimerKinds, ...meetingTimerKinds, 'ladder_stage'],
             status: 'cancelled',
           },
         },

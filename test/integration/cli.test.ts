@@ -82,7 +82,7 @@ describe('stepwise CLI', () => {
   it('migrate, directory load, tick and audit verify work on the embedded database', async () => {
     const data = tmp();
     const env = { STEPWISE_DATA_DIR: data, STEPWISE_PROTOCOL: 'hackney' };
-    expect((await stepwise(['migrate'], env)).stdout).toMatch(/applied 2 migration\(s\)/);
+    expect((await stepwise(['migrate'], env)).stdout).toMatch(/applied 3 migration\(s\)/);
     expect((await stepwise(['migrate'], env)).stdout).toContain('up to date');
 
     const dirFile = join(data, 'directory.yaml');

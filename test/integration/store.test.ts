@@ -15,7 +15,11 @@ const root = join(import.meta.dirname, '..', '..');
 const schemaText = readFileSync(join(root, 'prisma', 'schema.prisma'), 'utf8');
 const INIT = '20261123090000_init';
 /** Every migration the project ships, in order. */
-const BUILT_IN = ['20261123090000_init', '20261123140000_message_refs'];
+const BUILT_IN = [
+  '20261123090000_init',
+  '20261123140000_message_refs',
+  '20261124090000_meeting_proposals_global_timers',
+];
 const ZERO_HASH = '0'.repeat(64);
 
 // Timestamps with milliseconds, to prove TIMESTAMPTZ(3) keeps them.
@@ -141,6 +145,8 @@ describe.each(databaseKinds)('store on %s', (kind) => {
         status: 'scheduled',
         dueBy: t1,
         scheduledAt: t2,
+        proposedById: 'sam',
+        sequence: 2,
         outcome: { attended: ['sam', 'kim'], notes: null },
         createdAt: t1,
         updatedAt: t3,
@@ -151,6 +157,8 @@ describe.each(databaseKinds)('store on %s', (kind) => {
         meetingKey: 'taf',
         dueBy: null,
         scheduledAt: null,
+        proposedById: null,
+        sequence: 0,
         outcome: Prisma.DbNull,
       };
       expect(await db.prisma.meeting.create({ data: meeting })).toEqual(meeting);
@@ -202,11 +210,20 @@ describe.each(databaseKinds)('store on %s', (kind) => {
         dueAt: t2,
         status: 'pending',
         occurrence: 3,
+        globalKey: null,
         payload: richJson,
         createdAt: t1,
         doneAt: t3,
       };
-      const timerBare = { ...timer, id: 'tm-2', transferId: null, key: 'nightly', doneAt: null, payload: {} };
+      const timerBare = {
+        ...timer,
+        id: 'tm-2',
+        transferId: null,
+        key: 'nightly',
+        globalKey: 'nightly',
+        doneAt: null,
+        payload: {},
+      };
       expect(await db.prisma.timer.create({ data: timer })).toEqual(timer);
       expect(await db.prisma.timer.create({ data: timerBare })).toEqual(timerBare);
       expect(await db.prisma.timer.findUniqueOrThrow({ where: { id: 'tm-1' } })).toEqual(timer);

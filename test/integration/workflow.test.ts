@@ -211,14 +211,18 @@ describe.each(databaseKinds)('transfer workflow on %s', (kind) => {
       },
       at('2026-11-24T09:00:00Z'),
     );
-    expect((await timers(t.id)).map((x) => x.status)).toEqual(['cancelled']);
+    // The reminder before the deadline and the deadline itself.
+    expect((await timers(t.id)).map((x) => `${x.kind}:${x.status}`).sort()).toEqual([
+      'decision_due:cancelled',
+      'decision_reminder:cancelled',
+    ]);
     const back = await w.resubmit(
       { actor: { personId: 'eve', surface: 'local' }, ref: t.ref, answer: 'Hackney Primary.' },
       at('2026-11-27T09:00:00Z'),
     );
     expect(back.state).toBe('resubmitted');
     expect(back.pausedMs).toBe(3 * 24 * 3600 * 1000);
-    const pending = (await timers(t.id)).filter((x) => x.status === 'pending');
+    const pending = (await timers(t.id)).filter((x) => x.status === 'pending' && x.kind === 'decision_due');
     expect(pending).toHaveLength(1);
     // Friday 27 November + 3 working days = Wednesday 2 December 17:00.
     expect(pending[0]?.dueAt.toISOString()).toBe('2026-12-02T17:00:00.000Z');
@@ -357,7 +361,8 @@ describe.each(databaseKinds)('transfer workflow on %s', (kind) => {
       at('2026-11-23T10:30:00Z'),
     );
     const report = await sweepDueTimers(w, store, at('2026-11-27T09:00:00Z'));
-    expect(report.handled).toEqual([
+    expect(report.handled.filter((h) => h.ref)).toEqual([
+      { ref: a.ref, kind: 'decision_reminder', summary: expect.stringContaining('decision due soon') },
       { ref: a.ref, kind: 'decision_due', summary: expect.stringContaining('decision overdue') },
     ]);
     const chase = (await outbox(a.id)).filter((r) => r.idempotencyKey.startsWith('timer:'));
@@ -372,8 +377,8 @@ describe.each(databaseKinds)('transfer workflow on %s', (kind) => {
       sweepDueTimers(w, store, when, { batch: 2 }),
       sweepDueTimers(w, store, when, { batch: 2 }),
     ]);
-    const refs = [...(a?.handled ?? []), ...(b?.handled ?? [])].map((h) => h.ref).sort();
-    expect(refs).toEqual(started.map((t) => t.ref).sort());
+    const handled = [...(a?.handled ?? []), ...(b?.handled ?? [])].filter((h) => h.kind === 'decision_due');
+    expect(handled.map((h) => h.ref).sort()).toEqual(started.map((t) => t.ref).sort());
     const chases = await db.prisma.outbox.count({
       where: { idempotencyKey: { startsWith: 'timer:' }, kind: 'thread' },
     });

@@ -275,7 +275,12 @@ export function sampleMeetings(
     dueBy: m.within
       ? c.calendar.due(now, { amount: Math.max(m.within.amount, 1), unit: m.within.unit })
       : null,
-    scheduledAt: status === 'scheduled' || status === 'held' ? c.calendar.at('2026-12-01', `1${i}:00`) : null,
+    scheduledAt:
+      status === 'scheduled' || status === 'held' || status === 'proposed'
+        ? c.calendar.at('2026-12-01', `1${i}:00`)
+        : null,
+    proposedById: status === 'proposed' ? t.requesterId : null,
+    sequence: 0,
     outcome:
       status === 'held'
         ? { outcome: 'held', result: m.outcomes?.[0]?.id ?? null, reason: null, at: now.toISOString() }

@@ -180,10 +180,61 @@ describe('dispute and meeting cards', () => {
       halton.calendar,
       halton.calendar.due(now, { amount: 2, unit: 'working_days' }),
     );
+    // Two working hours ahead at the earliest (so not 10:00 today), one a day first, before the deadline.
     expect(slots.map((s) => s.toISOString())).toEqual([
+      '2026-11-24T14:00:00.000Z',
       '2026-11-25T10:00:00.000Z',
       '2026-11-26T10:00:00.000Z',
     ]);
+  });
+
+  it('meeting: a proposed time offers Confirm; names who is invited; says plainly when no slot is left', () => {
+    const halton = council('halton');
+    const csc = route(halton, 'csc-to-map');
+    const t = sampleTransfer(halton, csc, 'allocated');
+    const [proposed] = sampleMeetings(halton, csc, t, 'proposed');
+    if (!proposed) throw new Error('no meeting');
+    const data = meetingCardData({ ...halton, transfer: t, now, meeting: proposed });
+    expect(data.status).toMatch(/proposed by .+: waiting for someone else to confirm/);
+    const [confirm] = data.buttons;
+    expect(confirm?.title).toMatch(/^Confirm /);
+    expect(actionPayloadSchema.parse(confirm?.data)).toMatchObject({
+      action: 'confirm_meeting',
+      meeting: proposed.meetingKey,
+    });
+    expect(data.participants).toContain('the family (invited; not messaged)');
+    const requester = halton.directory.person(t.requesterId)?.name as string;
+    expect(data.participants).toContain(requester);
+
+    const [required] = sampleMeetings(halton, csc, t, 'required');
+    if (!required) throw new Error('no meeting');
+    const late = meetingCardData({
+      ...halton,
+      transfer: t,
+      now,
+      meeting: { ...required, dueBy: new Date(now.getTime() + 30 * 60_000) },
+    });
+    expect(late.hasSlots).toBe(false);
+    expect(late.note).toMatch(/^No working-hours slot is left before the .+ is due .+ must decide/);
+    const manager = halton.directory.members(t.receivingTeamId, ['team_manager'])[0]?.name;
+    if (manager) expect(late.note).toContain(manager);
+  });
+
+  it('skips bank holidays and weekends, and offers nothing once no slot fits before the deadline', () => {
+    const halton = council('halton');
+    const eve = new Date('2026-12-23T15:00:00Z');
+    const slots = proposeSlots(
+      eve,
+      halton.calendar,
+      halton.calendar.due(eve, { amount: 3, unit: 'working_days' }),
+    );
+    // 25 Dec, the weekend and Monday 28 Dec (Boxing Day's substitute) are not working days.
+    expect(slots.map((s) => s.toISOString())).toEqual([
+      '2026-12-24T10:00:00.000Z',
+      '2026-12-29T10:00:00.000Z',
+      '2026-12-30T10:00:00.000Z',
+    ]);
+    expect(proposeSlots(eve, halton.calendar, new Date('2026-12-23T16:30:00Z'))).toEqual([]);
   });
 });
 

@@ -154,6 +154,7 @@ describe('Halton profile', () => {
       contactChallenge: { frontDoor: 'icart', sampleSize: 10, note: expect.stringMatching(/random/) },
       reReferralWithin: { amount: 12, unit: 'calendar_months' },
       monitorSteppedDown: true,
+      notifyOpenPlanLead: true,
     });
   });
 
