@@ -329,13 +329,19 @@ describe('Slack down for an hour: nothing lost, nothing sent twice', () => {
     const t = await h.server.app.store.find(ref);
     const rows = await h.server.app.db.prisma.outbox.findMany({ where: { transferId: t?.id } });
     expect(rows.map((r) => r.status)).toEqual(rows.map(() => 'sent'));
-    const cards = h.fake
+    const labels = (await h.server.app.store.meetings(t?.id ?? '')).map((m) => m.label);
+    const channelPosts = h.fake
       .callsTo('chat.postMessage')
       .filter(
         (c) =>
           String(c.args.text).includes(ref) && !c.args.thread_ts && !String(c.args.channel).startsWith('D'),
       );
-    expect(cards).toHaveLength(1);
+    const isMeeting = (c: { args: Record<string, unknown> }) =>
+      labels.some((l) => String(c.args.text).includes(l));
+    expect(channelPosts.filter((c) => !isMeeting(c))).toHaveLength(1);
+    // Each meeting card once per channel it goes to, however many retries it took.
+    const meetingCards = channelPosts.filter(isMeeting).map((c) => `${c.args.channel} ${c.args.text}`);
+    expect(new Set(meetingCards).size).toBe(meetingCards.length);
     const threads = h.fake
       .callsTo('chat.postMessage')
       .filter((c) => c.args.thread_ts && String(c.args.text).includes(ref));

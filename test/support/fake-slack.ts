@@ -55,6 +55,8 @@ export interface FakeSlack {
   restore(): void;
   /** users.info answers for these ids: { id, profile: { email } }; unknown ids answer {ok:false, error:'user_not_found'}. */
   users: Map<string, { email?: string; name?: string }>;
+  /** Files uploaded through files.getUploadURLExternal + the upload URL, by file id (content as UTF-8). */
+  files: Map<string, { filename: string; content: string }>;
   /** Responses posted to response_url paths. */
   responses: { path: string; body: Record<string, unknown> }[];
   /** `${url}/response/${id}`: a URL a slash command / block action payload can carry as response_url. */
@@ -166,8 +168,11 @@ export async function startFakeSlack(): Promise<FakeSlack> {
   let outage: { status: 500 | 502 | 503 } | undefined;
   const waiters = new Set<Waiter>();
 
+  const files = new Map<string, { filename: string; content: string }>();
   let tsCounter = 0;
   let viewCounter = 0;
+  let fileCounter = 0;
+  let baseUrl = ''; // set once listening
   const postedTs = new Set<string>();
 
   const nextTs = (): string => {
@@ -253,6 +258,19 @@ export async function startFakeSlack(): Promise<FakeSlack> {
         }
         return { error: 'users_not_found' };
       }
+      case 'files.getUploadURLExternal': {
+        const filename = str(args.filename);
+        if (!filename || !str(args.length)) return { error: 'invalid_arguments' };
+        fileCounter += 1;
+        const id = `F${fileCounter}`;
+        files.set(id, { filename, content: '' });
+        return { upload_url: `${baseUrl}/upload/${id}`, file_id: id };
+      }
+      case 'files.completeUploadExternal': {
+        const list = Array.isArray(args.files) ? (args.files as Json[]) : [];
+        if (!list.length || list.some((f) => !files.has(String(f.id)))) return { error: 'invalid_arguments' };
+        return { files: list.map((f) => ({ id: f.id, title: f.title })) };
+      }
       case 'auth.test':
         return {
           url: 'https://testteam.slack.com/',
@@ -323,6 +341,17 @@ export async function startFakeSlack(): Promise<FakeSlack> {
           return;
         }
 
+        if (path.startsWith('/upload/') && req.method === 'POST') {
+          const file = files.get(path.slice('/upload/'.length));
+          if (!file) {
+            sendJson(res, 404, { ok: false });
+            return;
+          }
+          file.content = Buffer.concat(chunks).toString('utf8');
+          res.writeHead(200, { 'content-type': 'text/plain' });
+          res.end(`OK - ${size}`);
+          return;
+        }
         if (path.startsWith('/response/') && req.method === 'POST') {
           responses.push({ path, body: args });
           sendJson(res, 200, { ok: true });
@@ -353,6 +382,7 @@ export async function startFakeSlack(): Promise<FakeSlack> {
   });
   const { port } = server.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}`;
+  baseUrl = url;
 
   const callsTo = (method: string): SlackCall[] => calls.filter((c) => c.method === method);
 
@@ -371,6 +401,7 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     failed,
     errors,
     users,
+    files,
     responses,
     callsTo,
     waitFor(method, count = 1, where, timeoutMs = 5000) {

@@ -59,6 +59,7 @@ describe('manifests/slack/manifest.yaml', () => {
       [
         'commands', // slash commands
         'chat:write', // chat.postMessage, chat.update
+        'files:write', // files.getUploadURLExternal / completeUploadExternal: meeting invites (.ics)
         'im:write', // conversations.open for direct messages
         'users:read', // users.info
         'users:read.email', // users.info profile e-mail, users.lookupByEmail

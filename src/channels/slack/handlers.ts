@@ -114,6 +114,10 @@ function runVerb(
       return w.resolve(s(['outcome', 'rationale']), now);
     case 'schedule_meeting':
       return w.scheduleMeeting(s(['meeting', 'at']), now);
+    case 'propose_meeting':
+      return w.proposeMeeting(s(['meeting', 'at']), now);
+    case 'confirm_meeting':
+      return w.confirmMeeting(s(['meeting']), now);
     case 'meeting_outcome':
       return w.recordMeetingOutcome(s(['meeting', 'outcome', 'result', 'reason', 'at']), now);
     default:

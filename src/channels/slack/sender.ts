@@ -7,8 +7,18 @@
 import type { WebClient } from '@slack/web-api';
 import type { App } from '../../app.ts';
 import { type SlackMessage, toSlackMessage } from '../../cards/blockkit.ts';
+import { meetingInvite } from '../../cards/invite.ts';
 import { renderCard } from '../../cards/render.ts';
-import { disputeCardData, requestCardData } from '../../cards/view.ts';
+import {
+  digestFromItems,
+  disputeCardData,
+  meetingCardData,
+  type ReminderKind,
+  reminderData,
+  requestCardData,
+  routeKindLabels,
+} from '../../cards/view.ts';
+import { isDurationUnit } from '../../domain/calendar.ts';
 import type { Person } from '../../domain/directory.ts';
 import { linkPersonUser } from '../../store/directory-store.ts';
 import type { MessageRef, MessageRefStore } from '../../store/message-ref-store.ts';
@@ -86,6 +96,16 @@ export class SlackSender implements Sender {
     switch (m.kind) {
       case 'card':
         await this.card(this.transferOf(m));
+        await this.meetingCards(this.transferOf(m));
+        return;
+      case 'reminder':
+        await this.reminder(m, text);
+        return;
+      case 'digest':
+        await this.digest(m, text);
+        return;
+      case 'invite':
+        await this.invite(m, text);
         return;
       case 'thread': {
         const ref = await this.card(this.transferOf(m));
@@ -178,32 +198,172 @@ export class SlackSender implements Sender {
     const saved = await this.deps.refs.get(t.id, 'slack', 'card');
     if (saved && saved.version >= t.version) return saved;
     const message = await this.cardMessage(t);
-    const client = this.deps.client;
+    return this.postOrUpdate(t, 'card', this.teamChannel(t.receivingTeamId), saved, message);
+  }
+
+  /**
+   * The meeting cards of a transfer, one per required meeting, in the receiving team's channel and in the
+   * sending team's (when it has one): posted once, then updated in place like the request card.
+   */
+  private async meetingCards(transferId: string): Promise<void> {
+    const t = await this.app.store.find(transferId);
+    if (!t) return;
+    const meetings = await this.app.store.meetings(t.id);
+    const teams = [t.receivingTeamId, t.sendingTeamId].filter(
+      (id, i, all) => all.indexOf(id) === i && this.app.workflow.directory.team(id)?.slackChannel,
+    );
+    for (const meeting of meetings) {
+      let message: SlackMessage | null = null;
+      for (const teamId of teams) {
+        const purpose = `meeting:${meeting.meetingKey}:${teamId}`;
+        const saved = await this.deps.refs.get(t.id, 'slack', purpose);
+        if (saved && saved.version >= t.version) continue;
+        message ??= toSlackMessage(
+          renderCard(
+            'meeting',
+            meetingCardData({
+              transfer: t,
+              profile: this.app.profile,
+              directory: this.app.workflow.directory,
+              calendar: this.app.calendar,
+              now: this.deps.now(),
+              meeting,
+            }),
+          ),
+        );
+        await this.postOrUpdate(t, purpose, this.teamChannel(teamId), saved, message);
+      }
+    }
+  }
+
+  private async postOrUpdate(
+    t: TransferRow,
+    purpose: string,
+    channel: string,
+    saved: MessageRef | null,
+    message: SlackMessage,
+  ): Promise<MessageRef> {
     if (saved) {
       try {
-        await client.chat.update({ channel: saved.channel, ts: saved.messageId, ...message });
+        await this.deps.client.chat.update({ channel: saved.channel, ts: saved.messageId, ...message });
         const ref = { ...saved, version: t.version };
         await this.deps.refs.save(ref, this.deps.now());
         return ref;
       } catch (e) {
         const code = (e as { data?: { error?: string } }).data?.error;
         if (code !== 'message_not_found' && code !== 'channel_not_found') throw e;
-        // Someone deleted the card: post it again below, so the request is not lost from the channel.
       }
     }
-    const channel = this.teamChannel(t.receivingTeamId);
-    const posted = await client.chat.postMessage({ channel, ...message });
+    const posted = await this.deps.client.chat.postMessage({ channel, ...message });
     if (!posted.ts) throw new RetryableSendError('Slack did not return the message ts');
     const ref: MessageRef = {
       transferId: t.id,
       surface: 'slack',
-      purpose: 'card',
+      purpose,
       channel: posted.channel ?? channel,
       messageId: posted.ts,
       version: t.version,
     };
     await this.deps.refs.save(ref, this.deps.now());
     return ref;
+  }
+
+  /** A chase in the team's channel, as the reminder card: what is due, when, and who holds the case. */
+  private async reminder(m: OutboxMessage, text: string): Promise<void> {
+    const t = await this.app.store.find(this.transferOf(m));
+    if (!t) throw new PermanentSendError(`transfer ${m.transferId} no longer exists`);
+    const r = (m.payload.reminder ?? {}) as {
+      kind?: ReminderKind;
+      dueAt?: string;
+      label?: string;
+      unit?: string;
+    };
+    const channel = this.teamChannel(String(m.target.teamId ?? t.receivingTeamId));
+    const data = reminderData({
+      transfer: t,
+      profile: this.app.profile,
+      directory: this.app.workflow.directory,
+      calendar: this.app.calendar,
+      now: this.deps.now(),
+      kind: r.kind ?? 'decision',
+      dueAt: new Date(r.dueAt ?? this.deps.now()),
+      ...(r.label ? { label: r.label } : {}),
+      ...(isDurationUnit(r.unit) ? { unit: r.unit } : {}),
+    });
+    await this.deps.client.chat.postMessage({
+      channel,
+      ...toSlackMessage(renderCard('reminder', data)),
+      text,
+    });
+  }
+
+  /** A digest the sweep wrote (an agenda to a team's channel, an overdue list to a manager). */
+  private async digest(m: OutboxMessage, text: string): Promise<void> {
+    const p = m.payload as {
+      title?: string;
+      intro?: string;
+      items?: { ref: string; stateLabel: string; dueText: string }[];
+      emptyText?: string;
+    };
+    const card = toSlackMessage(
+      renderCard(
+        'digest',
+        digestFromItems({
+          title: p.title ?? 'Stepwise',
+          items: p.items ?? [],
+          ...(p.intro ? { intro: p.intro } : {}),
+          ...(p.emptyText ? { emptyText: p.emptyText } : {}),
+        }),
+      ),
+    );
+    const channel =
+      typeof m.target.teamId === 'string'
+        ? this.teamChannel(m.target.teamId)
+        : await this.dmChannel(String(m.target.personId ?? ''));
+    await this.deps.client.chat.postMessage({ channel, ...card, text: text || card.text });
+  }
+
+  /** A meeting's calendar invite, uploaded into the person's DM as an .ics file. */
+  private async invite(m: OutboxMessage, text: string): Promise<void> {
+    const t = await this.app.store.find(this.transferOf(m));
+    if (!t) throw new PermanentSendError(`transfer ${m.transferId} no longer exists`);
+    const p = m.payload as {
+      meetingId: string;
+      label: string;
+      at: string;
+      minutes: number;
+      sequence: number;
+      attendees: { name: string; email: string | null }[];
+    };
+    const route = this.app.workflow.route(t.routeId);
+    const file = meetingInvite({
+      meetingId: p.meetingId,
+      ref: t.ref,
+      label: p.label,
+      at: new Date(p.at),
+      minutes: p.minutes,
+      sequence: p.sequence,
+      attendees: p.attendees ?? [],
+      about: `${routeKindLabels[route.kind as keyof typeof routeKindLabels] ?? route.kind}: ${route.name}; ${this.app.workflow.teamName(t.sendingTeamId)} and ${this.app.workflow.teamName(t.receivingTeamId)}.`,
+    });
+    const channel = await this.dmChannel(String(m.target.personId ?? ''));
+    await this.deps.client.filesUploadV2({
+      channel_id: channel,
+      file: Buffer.from(file.content, 'utf8'),
+      filename: file.filename,
+      title: `${p.label}: ${t.ref}`,
+      initial_comment: text,
+    });
+  }
+
+  private async dmChannel(personId: string): Promise<string> {
+    const person = this.app.workflow.directory.person(personId);
+    if (!person) throw new PermanentSendError(`person "${personId}" is not in the directory`);
+    const user = await this.slackUserOf(person);
+    const opened = await this.deps.client.conversations.open({ users: user });
+    const channel = opened.channel?.id;
+    if (!channel) throw new RetryableSendError('Slack did not open the direct message');
+    return channel;
   }
 
   /** The person's Slack user: from the directory, else looked up by their e-mail (and remembered). */
@@ -234,10 +394,7 @@ export class SlackSender implements Sender {
   ): Promise<void> {
     const person = this.app.workflow.directory.person(personId);
     if (!person) throw new PermanentSendError(`person "${personId}" is not in the directory`);
-    const user = await this.slackUserOf(person);
-    const opened = await this.deps.client.conversations.open({ users: user });
-    const channel = opened.channel?.id;
-    if (!channel) throw new RetryableSendError('Slack did not open the direct message');
+    const channel = await this.dmChannel(personId);
     const t = transferId ? await this.app.store.find(transferId) : null;
     const card = t ? await (aboutDispute ? this.disputeMessage(t) : this.cardMessage(t, person)) : null;
     const blocks = [

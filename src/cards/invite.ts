@@ -1,0 +1,51 @@
+/**
+ * The calendar invite for a confirmed meeting, as an iCalendar (.ics) file made with the `ics` package. Every
+ * surface attaches the same file (a Slack upload, a Teams attachment, a download in the local workspace).
+ * Like a channel card, it names the transfer and the meeting, never the child.
+ */
+import { createEvent } from 'ics';
+
+export interface InviteInput {
+  meetingId: string;
+  ref: string;
+  label: string;
+  at: Date;
+  minutes: number;
+  /** Bumped each time the meeting moves, so calendars replace the earlier invite. */
+  sequence: number;
+  attendees: readonly { name: string; email: string | null }[];
+  /** The transfer's route and teams, in words. */
+  about: string;
+}
+
+export interface Invite {
+  filename: string;
+  content: string;
+}
+
+export function meetingInvite(input: InviteInput): Invite {
+  const at = input.at;
+  const { error, value } = createEvent({
+    productId: 'stepwise/meetings',
+    method: 'REQUEST',
+    uid: `${input.meetingId}@stepwise`,
+    sequence: input.sequence,
+    title: `${input.label}: ${input.ref}`,
+    description: `${input.about}\nStepwise transfer ${input.ref}. The family is invited separately, not through this invite.`,
+    start: [at.getUTCFullYear(), at.getUTCMonth() + 1, at.getUTCDate(), at.getUTCHours(), at.getUTCMinutes()],
+    startInputType: 'utc',
+    startOutputType: 'utc',
+    duration: { minutes: input.minutes },
+    status: 'CONFIRMED',
+    attendees: input.attendees
+      .filter((a) => a.email)
+      .map((a) => ({ name: a.name, email: a.email as string, rsvp: true, role: 'REQ-PARTICIPANT' as const })),
+  });
+  if (error || !value)
+    throw new Error(`the calendar invite could not be made: ${error?.message ?? 'no output'}`);
+  const slug = input.label
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
+  return { filename: `${input.ref}-${slug || 'meeting'}.ics`, content: value };
+}
