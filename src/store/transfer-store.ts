@@ -236,7 +236,9 @@ export class PrismaTransferStore implements TransferStore {
   }
 
   /** Writes everything a change carries besides the transfer row. */
-  async apply(transferId: string | null, c: Partial<Changes>): Promise<void> {
+  async apply(transferId: string | null, c: Partial<Changes>, when?: Date): Promise<void> {
+    // Rows are stamped with the change's time (the audit event's, or the sweep's injected now): never the clock.
+    const stamp = when ?? c.audit?.at ?? new Date();
     if (c.audit) await this.appendAudit({ ...c.audit, transferId });
     if (c.settleTimers && transferId) {
       const { keys, kinds, status } = c.settleTimers;
@@ -251,7 +253,7 @@ export class PrismaTransferStore implements TransferStore {
       });
     }
     if (c.meetings?.length) {
-      const at = c.audit?.at ?? new Date();
+      const at = stamp;
       await this.db.meeting.createMany({
         data: c.meetings.map((m) => ({
           ...m,
@@ -270,7 +272,7 @@ export class PrismaTransferStore implements TransferStore {
           proposedById: m.proposedById,
           sequence: m.sequence,
           outcome: m.outcome ? json(m.outcome) : undefined,
-          updatedAt: c.audit?.at ?? new Date(),
+          updatedAt: stamp,
         },
       });
     }
@@ -288,7 +290,7 @@ export class PrismaTransferStore implements TransferStore {
       });
     }
     if (c.timers?.length) {
-      const at = c.audit?.at ?? new Date();
+      const at = stamp;
       await this.db.timer.createMany({
         data: c.timers.map((t) => ({
           id: randomUUID(),
@@ -302,7 +304,7 @@ export class PrismaTransferStore implements TransferStore {
       });
     }
     if (c.outbox?.length) {
-      const at = c.audit?.at ?? new Date();
+      const at = stamp;
       await this.db.outbox.createMany({
         data: c.outbox.map((o) => ({
           id: randomUUID(),
@@ -379,7 +381,7 @@ export class PrismaTransferStore implements TransferStore {
     }
     const { audit, reschedule: _again, ...rest } = action;
     if (audit) await this.appendAudit(audit);
-    await this.apply(timer.transferId, { ...rest, ...(rest.dispute ? { dispute: rest.dispute } : {}) });
+    await this.apply(timer.transferId, { ...rest, ...(rest.dispute ? { dispute: rest.dispute } : {}) }, now);
     await this.db.timer.update({
       where: { id: timer.id },
       data: action.reschedule

@@ -197,7 +197,7 @@ async function stillOutstanding(
   t: TransferRow,
   now: Date,
 ): Promise<{ text: string; teams: string[] } | null> {
-  const late = w.calendar.describe(now, timer.dueAt, 'working_hours');
+  const late = `due ${w.calendar.localDate(timer.dueAt)} ${w.calendar.localTime(timer.dueAt)}: ${w.calendar.describe(now, timer.dueAt, 'working_hours')}`;
   const both = [t.sendingTeamId, t.receivingTeamId];
   switch (timer.kind) {
     case 'decision_due':

@@ -4,6 +4,7 @@
  */
 import { WorkingCalendar } from '../../src/domain/calendar.ts';
 import { Directory, directoryFileSchema, directoryFromFile } from '../../src/domain/directory.ts';
+import type { ProtocolProfile } from '../../src/domain/profile.ts';
 import { builtInProfile } from '../../src/protocols/index.ts';
 import type { Database } from '../../src/store/database.ts';
 import { PrismaTransferStore } from '../../src/store/transfer-store.ts';
@@ -58,8 +59,8 @@ export const hackneyDirectory = directoryFromFile(
 
 export async function hackneyWorkflow(
   db: Database,
+  profile: ProtocolProfile = builtInProfile('hackney'),
 ): Promise<{ workflow: TransferWorkflow; store: PrismaTransferStore }> {
-  const profile = builtInProfile('hackney');
   const calendar = new WorkingCalendar(profile.calendar);
   const { teams, people } = hackneyDirectory;
   await db.prisma.team.createMany({ data: teams });
@@ -82,6 +83,23 @@ export function stepUpToMash(overrides: Partial<StartInput> = {}): StartInput {
       child_ref: 'LCS-100234',
       needs_and_concerns: 'Needs have risen because the support plan has not reduced the risks at home.',
       support_requested: 'A child in need assessment.',
+    },
+    consent: { status: 'given', givenBy: 'Mother', givenOn: '2026-11-20', lawfulBasis: 'consent' },
+    ...overrides,
+  };
+}
+
+/** Sol (Children's Social Care) steps a case down to the Early Help Hub. */
+export function stepDownToHub(overrides: Partial<StartInput> = {}): StartInput {
+  return {
+    actor: { personId: 'sol', surface: 'local' },
+    routeId: 'statutory-to-early-help',
+    form: {
+      child_name: 'Amy Jane Smith',
+      child_dob: '2016-03-14',
+      child_ref: 'LCS-100234',
+      reason_for_early_help: 'The statutory plan has met its goals; the family wants continued support.',
+      current_plan: 'School, health visitor and the family support worker meet monthly.',
     },
     consent: { status: 'given', givenBy: 'Mother', givenOn: '2026-11-20', lawfulBasis: 'consent' },
     ...overrides,

@@ -1,0 +1,355 @@
+// The protocols' clocks, through the workflow and the sweep with injected times, on PGlite and PostgreSQL:
+// chasing a decision up the line, confirmed meetings (invites, the day-before reminder, the outcome chase),
+// proposals, digests, a dispute that climbs by itself, and the open-plan notice.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { ProtocolProfile } from '../../src/domain/profile.ts';
+import { builtInProfile } from '../../src/protocols/index.ts';
+import type { Database } from '../../src/store/database.ts';
+import type { PrismaTransferStore } from '../../src/store/transfer-store.ts';
+import { WorkflowError } from '../../src/workflow/errors.ts';
+import { sweepDueTimers } from '../../src/workflow/sweep.ts';
+import type { TransferWorkflow } from '../../src/workflow/transfers.ts';
+import { databaseKinds, freshDatabase } from '../support/databases.ts';
+import { at, hackneyWorkflow, monday, stepDownToHub, stepUpToMash } from '../support/hackney-fixture.ts';
+
+const slack = (personId: string) => ({ personId, surface: 'slack' as const });
+
+async function refusal(p: Promise<unknown>): Promise<WorkflowError> {
+  const e = await p.then(
+    () => null,
+    (err: unknown) => err,
+  );
+  expect(e).toBeInstanceOf(WorkflowError);
+  return e as WorkflowError;
+}
+
+describe.each(databaseKinds)('deadlines on %s', (kind) => {
+  let db: Database;
+  let w: TransferWorkflow;
+  let store: PrismaTransferStore;
+
+  const open = async (profile?: ProtocolProfile) => {
+    db = await freshDatabase(kind);
+    ({ workflow: w, store } = await hackneyWorkflow(db, profile));
+  };
+  beforeEach(async () => {
+    await open();
+  });
+  afterEach(async () => {
+    await db.close();
+  });
+
+  const sent = (transferId: string | null, since = new Date(0)) =>
+    db.prisma.outbox.findMany({
+      where: { transferId, createdAt: { gte: since } },
+      orderBy: [{ createdAt: 'asc' }, { idempotencyKey: 'asc' }],
+    });
+  const text = (row: { payload: unknown }) => String((row.payload as { text?: string }).text ?? '');
+  const dmsTo = async (personId: string) =>
+    (await db.prisma.outbox.findMany({ where: { kind: 'dm' } })).filter(
+      (r) => (r.target as { personId?: string }).personId === personId,
+    );
+
+  it('chases a decision: a reminder before it is due, the team managers when overdue, then the next role up', async () => {
+    const t = await w.start(stepUpToMash(), monday);
+    // Hackney: 3 working days, so Thursday 26 November 17:00; the reminder 4 working hours before.
+    expect((await sweepDueTimers(w, store, at('2026-11-26T12:59:00Z'))).handled.filter((h) => h.ref)).toEqual(
+      [],
+    );
+    const reminded = await sweepDueTimers(w, store, at('2026-11-26T13:00:00Z'));
+    expect(reminded.handled.filter((h) => h.ref).map((h) => h.kind)).toEqual(['decision_reminder']);
+    const [reminder] = (await sent(t.id)).filter((r) => r.kind === 'reminder');
+    expect(reminder?.target).toEqual({ teamId: 'mash' });
+    expect(text(reminder as { payload: unknown })).toBe(
+      `Reminder: the decision on ${t.ref} is due 2026-11-26 17:00 (4 hours left). Early Help holds the case.`.replace(
+        'Early Help',
+        w.teamName('tehs'),
+      ),
+    );
+
+    // Down from Thursday until Friday 11:00: the overdue chase goes once, to MASH's team managers.
+    const friday = at('2026-11-27T11:00:00Z');
+    const chased = await sweepDueTimers(w, store, friday);
+    expect(chased.handled.filter((h) => h.ref).map((h) => h.kind)).toEqual(['decision_due']);
+    const overdue = (await sent(t.id, friday)).filter((r) => r.kind === 'dm');
+    expect(overdue.map((r) => (r.target as { personId: string }).personId).sort()).toEqual(['max', 'mo']);
+    expect(text(overdue[0] as { payload: unknown })).toMatch(
+      new RegExp(
+        `^${t.ref}: the decision is overdue \\(overdue by 2 hours; it was due 2026-11-26 17:00\\)\\..*Chasing the team manager: Mo Manager, Max Manager\\.$`,
+      ),
+    );
+    // The next role up is pinged by the end of the next working day after the chase, not at once after the
+    // downtime.
+    expect((await sweepDueTimers(w, store, at('2026-11-30T16:59:00Z'))).handled.filter((h) => h.ref)).toEqual(
+      [],
+    );
+    const up = await sweepDueTimers(w, store, at('2026-11-30T17:00:00Z'));
+    expect(up.handled.map((h) => h.summary)).toContainEqual(expect.stringContaining('service manager (0)'));
+    const hos = await sweepDueTimers(w, store, at('2026-12-02T17:00:00Z'));
+    expect(hos.handled.map((h) => h.summary)).toContainEqual(expect.stringContaining('head of service (1)'));
+    expect((await dmsTo('hos-mash')).map(text)).toEqual([
+      expect.stringMatching(/overdue by 4 working days;.*Chasing the head of service: Hugo Head\./),
+    ]);
+    // Deciding stops the chase.
+    await w.accept({ actor: slack('mo'), ref: t.ref }, at('2026-12-03T09:00:00Z'));
+    expect((await sweepDueTimers(w, store, at('2026-12-10T12:00:00Z'))).handled.filter((h) => h.ref)).toEqual(
+      [],
+    );
+  });
+
+  it('a picked slot confirms the meeting: invites to each participant, a reminder the day before, the outcome chased', async () => {
+    const t = await w.start(stepUpToMash(), monday);
+    await w.accept({ actor: slack('mo'), ref: t.ref }, at('2026-11-23T11:00:00Z'));
+    await w.allocate({ actor: slack('mo'), ref: t.ref, workerId: 'mia' }, at('2026-11-23T12:00:00Z'));
+    // A time outside working hours, or on a weekend, is refused with the reason.
+    const late = await refusal(
+      w.scheduleMeeting(
+        { actor: slack('eve'), ref: t.ref, meeting: 'joint-visit', at: '2026-11-25T16:30:00Z' },
+        at('2026-11-23T13:00:00Z'),
+      ),
+    );
+    const label = w.route('to-statutory').meetings.find((m) => m.id === 'joint-visit')?.label as string;
+    expect(late.message).toBe(
+      `${t.ref}: Choose a time inside working hours, 09:00 to 17:00 (the ${label} takes 60 minutes).`,
+    );
+    const weekend = await refusal(
+      w.scheduleMeeting(
+        { actor: slack('eve'), ref: t.ref, meeting: 'joint-visit', at: '2026-11-28T10:00:00Z' },
+        at('2026-11-23T13:00:00Z'),
+      ),
+    );
+    expect(weekend.message).toMatch(/2026-11-28 is not a working day/);
+
+    const confirmedAt = at('2026-11-23T13:00:00Z');
+    const done = await w.scheduleMeeting(
+      { actor: slack('eve'), ref: t.ref, meeting: 'joint-visit', at: '2026-11-26T10:00:00Z' },
+      confirmedAt,
+    );
+    expect(done.state).toBe('handover_scheduled');
+    const joint = (await store.meetings(t.id)).find((m) => m.meetingKey === 'joint-visit');
+    expect(joint).toMatchObject({ status: 'scheduled', sequence: 0 });
+    const invites = (await sent(t.id, confirmedAt)).filter((r) => r.kind === 'invite');
+    // Hackney's joint visit: the sending worker and the allocated worker (the family is noted, not messaged).
+    expect(invites.map((r) => (r.target as { personId: string }).personId).sort()).toEqual(['eve', 'mia']);
+    expect(invites[0]?.payload).toMatchObject({
+      label,
+      at: '2026-11-26T10:00:00.000Z',
+      sequence: 0,
+    });
+    const note = (await sent(t.id, confirmedAt)).find((r) => r.kind === 'thread');
+    expect(text(note as { payload: unknown })).toMatch(
+      /Joint visit .* confirmed for 2026-11-26 10:00 \(by Eve Early\)\. Invited: the sending worker \(Eve Early\), the allocated worker \(Mia Worker\), the family \(invited; not messaged\)\./,
+    );
+
+    // The working day before, at 09:00: each participant is reminded once.
+    const notice = await sweepDueTimers(w, store, at('2026-11-25T09:00:00Z'));
+    expect(notice.handled.map((h) => h.kind)).toContain('meeting_notice');
+    expect((await dmsTo('mia')).map(text)).toContainEqual(
+      `Reminder: the ${label} for ${t.ref} is on 2026-11-26 10:00.`,
+    );
+    // Moving it sends new invites (sequence 1) and moves the reminder; the old reminder is cancelled.
+    await w.recordMeetingOutcome(
+      {
+        actor: slack('mia'),
+        ref: t.ref,
+        meeting: 'joint-visit',
+        outcome: 'rescheduled',
+        at: '2026-11-27T14:00:00Z',
+      },
+      at('2026-11-25T10:00:00Z'),
+    );
+    const moved = (await store.meetings(t.id)).find((m) => m.meetingKey === 'joint-visit');
+    expect(moved).toMatchObject({ status: 'scheduled', sequence: 1 });
+    expect(
+      (await sent(t.id, at('2026-11-25T10:00:00Z'))).filter((r) => r.kind === 'invite').map((r) => r.payload),
+    ).toEqual([expect.objectContaining({ sequence: 1 }), expect.objectContaining({ sequence: 1 })]);
+    // Not recorded a working day after it ended: chased in the channel's thread and to the participants.
+    const chase = await sweepDueTimers(w, store, at('2026-11-30T17:00:00Z'));
+    expect(chase.handled.map((h) => h.kind)).toContain('meeting_unrecorded');
+    expect((await dmsTo('eve')).map(text)).toContainEqual(
+      expect.stringContaining(`the outcome of the ${label} (2026-11-27 14:00) is not recorded`),
+    );
+    await w.recordMeetingOutcome(
+      { actor: slack('mia'), ref: t.ref, meeting: 'joint-visit', outcome: 'held' },
+      at('2026-11-30T17:30:00Z'),
+    );
+    const settled = await db.prisma.timer.findMany({
+      where: { transferId: t.id, key: { startsWith: 'meeting:joint-visit' } },
+    });
+    expect(settled.every((x) => x.status !== 'pending')).toBe(true);
+  });
+
+  it('a proposed time waits for someone else to confirm it', async () => {
+    const t = await w.start(stepUpToMash(), monday);
+    await w.accept({ actor: slack('mo'), ref: t.ref }, at('2026-11-23T11:00:00Z'));
+    await w.allocate({ actor: slack('mo'), ref: t.ref, workerId: 'mia' }, at('2026-11-23T12:00:00Z'));
+    const when = at('2026-11-23T13:00:00Z');
+    await w.proposeMeeting(
+      { actor: slack('eve'), ref: t.ref, meeting: 'handover-discussion', at: '2026-11-24T14:00:00Z' },
+      when,
+    );
+    const proposed = (await store.meetings(t.id)).find((m) => m.meetingKey === 'handover-discussion');
+    expect(proposed).toMatchObject({ status: 'proposed', proposedById: 'eve' });
+    expect((await sent(t.id, when)).filter((r) => r.kind === 'invite')).toEqual([]);
+    const own = await refusal(
+      w.confirmMeeting({ actor: slack('eve'), ref: t.ref, meeting: 'handover-discussion' }, when),
+    );
+    expect(own.message).toMatch(/someone else in the two teams confirms it/);
+    const outsider = await refusal(
+      w.confirmMeeting({ actor: slack('sol'), ref: t.ref, meeting: 'handover-discussion' }, when),
+    );
+    expect(outsider.code).toBe('forbidden');
+    await w.confirmMeeting({ actor: slack('mia'), ref: t.ref, meeting: 'handover-discussion' }, when);
+    const confirmed = (await store.meetings(t.id)).find((m) => m.meetingKey === 'handover-discussion');
+    expect(confirmed).toMatchObject({ status: 'scheduled', proposedById: null });
+    // Hackney's handover discussion: the sending worker, the allocated worker and the consultant social worker
+    // (MASH has no senior practitioner in this directory: its team managers stand in).
+    const invited = (await sent(t.id, when)).filter((r) => r.kind === 'invite');
+    expect(invited.map((r) => (r.target as { personId: string }).personId).sort()).toEqual([
+      'eve',
+      'max',
+      'mia',
+      'mo',
+    ]);
+  });
+
+  it('digests: the standing meeting’s agenda the working day before, overdue lists only when something is overdue', async () => {
+    await db.close();
+    const base = builtInProfile('hackney');
+    await open({
+      ...base,
+      schedules: [
+        {
+          id: 'hub-allocations',
+          label: 'Early Help Hub allocations meeting',
+          service: 'early-help-hub',
+          weekday: 4,
+          time: '10:00',
+          agendaWorkingDaysBefore: 1,
+        },
+      ],
+    });
+    await sweepDueTimers(w, store, monday); // the digest rows are made at the first sweep
+    // Nothing overdue on Tuesday 09:00: no list is sent (the digest row still moves to the next day).
+    const quiet = await sweepDueTimers(w, store, at('2026-11-24T09:00:00Z'));
+    expect(quiet.handled.find((h) => h.kind === 'digest')?.summary).toBe(
+      'overdue lists: nothing is overdue, nothing sent',
+    );
+    const down = await w.start(stepDownToHub(), at('2026-11-24T10:00:00Z'));
+    // The agenda for Thursday 26 November goes on Wednesday at 12:00 to the hub's channel.
+    const agenda = await sweepDueTimers(w, store, at('2026-11-25T12:00:00Z'));
+    expect(agenda.handled.map((h) => h.summary)).toContain(
+      'Early Help Hub allocations meeting agenda for Early Help Hub: 1 pending step-down(s)',
+    );
+    const [posted] = (await sent(null)).filter(
+      (r) => r.kind === 'digest' && (r.target as { teamId?: string }).teamId,
+    );
+    expect(posted?.target).toEqual({ teamId: 'hub' });
+    expect(posted?.payload).toMatchObject({
+      title: 'Agenda: Early Help Hub allocations meeting, 2026-11-26 10:00',
+      items: [
+        {
+          ref: down.ref,
+          stateLabel: 'waiting for a decision',
+          dueText: expect.stringContaining('sent 2026-11-24'),
+        },
+      ],
+    });
+    expect(JSON.stringify(posted?.payload)).not.toMatch(/Amy|Smith|2016-03-14|LCS-100234/);
+    // The decision falls overdue (3 working days: Friday 17:00); Monday's list goes to the hub's team manager.
+    await sweepDueTimers(w, store, at('2026-11-30T09:00:00Z'));
+    const lists = (await sent(null)).filter(
+      (r) => r.kind === 'digest' && (r.target as { personId?: string }).personId,
+    );
+    expect(lists.map((r) => r.target)).toEqual([{ personId: 'hana' }]);
+    expect(lists[0]?.payload).toMatchObject({
+      title: 'Overdue for Early Help Hub: 1',
+      items: [
+        {
+          ref: down.ref,
+          dueText: 'decision due 2026-11-27 17:00: overdue (no working time has passed since it was due)',
+        },
+      ],
+    });
+    // Each digest row is one timer whose occurrence goes up: sweeping again the same minute sends nothing new.
+    const before = await db.prisma.outbox.count();
+    await sweepDueTimers(w, store, at('2026-11-30T09:00:00Z'));
+    expect(await db.prisma.outbox.count()).toBe(before);
+    const rows = await db.prisma.timer.findMany({ where: { transferId: null }, orderBy: { key: 'asc' } });
+    expect(rows.map((r) => [r.key, r.status])).toEqual([
+      ['digest:agenda:hub-allocations:hub', 'pending'],
+      ['digest:overdue', 'pending'],
+    ]);
+    expect(rows[1]?.dueAt.toISOString()).toBe('2026-12-01T09:00:00.000Z');
+  });
+
+  it('a dispute whose stage runs out climbs by itself; both sides are told how it ended', async () => {
+    const t = await w.start(stepUpToMash(), monday);
+    const reason = w.profile.declineReasons.find((r) => !r.needsText) ?? w.profile.declineReasons[0];
+    await w.decline(
+      {
+        actor: slack('mo'),
+        ref: t.ref,
+        reason: reason?.id ?? '',
+        text: 'Below the threshold for statutory work.',
+      },
+      at('2026-11-23T11:00:00Z'),
+    );
+    await w.dispute(
+      { actor: slack('eve'), ref: t.ref, reason: 'The risks at home have risen since the last review.' },
+      at('2026-11-23T12:00:00Z'),
+    );
+    const d0 = await store.openDispute(t.id);
+    expect(d0?.stageIndex).toBe(0);
+    const climbed = await sweepDueTimers(w, store, d0?.stageDueAt as Date);
+    expect(climbed.handled.map((h) => h.kind)).toContain('ladder_stage');
+    const d1 = await store.openDispute(t.id);
+    expect(d1?.stageIndex).toBe(1);
+    const stage = d1?.ladder.stages[1];
+    const resolver = w.stagePeople(await w.get(t.ref), d1 as NonNullable<typeof d1>, 'receiving')[0];
+    if (!resolver || !stage) throw new Error('no one at stage 2');
+    const when = at('2026-11-26T10:00:00Z');
+    await w.resolve(
+      {
+        actor: slack(resolver.id),
+        ref: t.ref,
+        outcome: 'overturned',
+        rationale: 'The new evidence meets the threshold.',
+      },
+      when,
+    );
+    const told = (await sent(t.id, when)).filter((r) => r.idempotencyKey.startsWith('resolved:'));
+    const people = told
+      .filter((r) => r.kind === 'dm')
+      .map((r) => (r.target as { personId: string }).personId);
+    expect(people).toEqual(expect.arrayContaining(['eve', 'mo']));
+    expect(told.find((r) => r.kind === 'escalation')).toBeDefined();
+    expect(text(told.find((r) => r.kind === 'escalation') as { payload: unknown })).not.toContain(
+      'new evidence',
+    );
+    expect(text(told.find((r) => r.kind === 'dm') as { payload: unknown })).toMatch(
+      /resolved at stage 2 .* the decision is overturned: the request is accepted\. Rationale: The new evidence/,
+    );
+  });
+
+  it('a step-up about a child with an open early help plan tells the plan’s lead professional', async () => {
+    await db.close();
+    const base = builtInProfile('hackney');
+    await open({ ...base, oversight: { ...base.oversight, notifyOpenPlanLead: true } });
+    const plan = await w.start(stepDownToHub(), monday);
+    await w.accept({ actor: slack('hana'), ref: plan.ref }, at('2026-11-23T11:00:00Z'));
+    await w.allocate({ actor: slack('hana'), ref: plan.ref, workerId: 'hana' }, at('2026-11-23T12:00:00Z'));
+    const up = await w.start(stepUpToMash(), at('2026-12-01T10:00:00Z'));
+    const notices = (await sent(up.id)).filter((r) => r.idempotencyKey.startsWith('open-plan:'));
+    expect(notices.map((r) => r.target)).toEqual([{ personId: 'hana' }]);
+    expect(text(notices[0] as { payload: unknown })).toBe(
+      `${up.ref}: a step-up request about a child on the early help plan you lead (${plan.ref}) was sent to MASH. You will see its outcome on ${up.ref}; consider a plan review.`,
+    );
+    // Another child: nobody is told.
+    const other = await w.start(
+      stepUpToMash({ form: { ...stepUpToMash().form, child_ref: 'LCS-999999' } }),
+      at('2026-12-01T10:00:00Z'),
+    );
+    expect((await sent(other.id)).filter((r) => r.idempotencyKey.startsWith('open-plan:'))).toEqual([]);
+  });
+});
