@@ -82,11 +82,13 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       );
     }
   };
+  // The catch-up sweep runs to the end before the schedule starts (node-cron starts a task as soon as it is
+  // scheduled), so this process never sweeps twice at once.
+  if (opts.sweep !== false) await sweep();
   const task =
     opts.sweep === false
       ? null
       : cron.schedule(config.STEPWISE_SWEEP_CRON, sweep, { noOverlap: true, name: 'timer-sweep' });
-  if (task) await sweep();
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.PORT, config.HOST, () => resolve());

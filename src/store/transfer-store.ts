@@ -306,8 +306,10 @@ export class PrismaTransferStore implements TransferStore {
     if (c.outbox?.length) {
       const at = stamp;
       await this.db.outbox.createMany({
-        data: c.outbox.map((o) => ({
-          id: randomUUID(),
+        // A change's messages share created_at; the id's prefix keeps the order they were written in (the card
+        // before the thread reply that hangs off it), which is the order the outbox hands them out.
+        data: c.outbox.map((o, i) => ({
+          id: `${String(i).padStart(4, '0')}-${randomUUID()}`,
           ...o,
           target: json(o.target),
           payload: json(o.payload),
