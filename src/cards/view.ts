@@ -131,25 +131,28 @@ function personName(directory: Directory, id: string): string {
  * is allowed at level 3"; the child's name, date of birth and case-system id, and every text, date and e-mail
  * answer, are left behind.
  */
-export interface ChannelView {
-  id: string;
-  ref: string;
-  version: number;
-  routeId: string;
-  kind: string;
-  fromLevel: string;
-  toLevel: string;
-  sendingTeamId: string;
-  receivingTeamId: string;
-  requesterId: string;
-  state: TransferRow['state'];
-  holder: Side;
-  childInitials: string;
-  childAgeBand: string;
+export interface ChannelView
+  extends Pick<
+    TransferRow,
+    | 'id'
+    | 'ref'
+    | 'version'
+    | 'routeId'
+    | 'kind'
+    | 'fromLevel'
+    | 'toLevel'
+    | 'sendingTeamId'
+    | 'receivingTeamId'
+    | 'requesterId'
+    | 'state'
+    | 'holder'
+    | 'childInitials'
+    | 'childAgeBand'
+    | 'submittedAt'
+  > {
   flagKinds: Flag['kind'][];
   decision: Omit<DecisionRecord, 'text'> | null;
   allocation: Omit<AllocationRecord, 'note'> | null;
-  submittedAt: Date | null;
   structured: FormValues;
 }
 

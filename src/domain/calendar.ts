@@ -368,6 +368,10 @@ export class WorkingCalendar {
   localTime(instant: Date): string {
     return this.zoned(instant).toFormat('HH:mm');
   }
+  /** "2026-11-26 17:00": the local date and time, as chases and notes quote a deadline. */
+  localDateTime(instant: Date): string {
+    return `${this.localDate(instant)} ${this.localTime(instant)}`;
+  }
 
   /**
    * The instant at which the calendar's zone shows `hhmm` on `localDate`. A time that does not exist

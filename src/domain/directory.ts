@@ -161,4 +161,14 @@ export class Directory {
   hasRole(person: Person, roles: readonly Role[]): boolean {
     return person.roles.some((r) => roles.includes(r));
   }
+  /** Holders of the roles nearest a team: in the team, else in teams providing the same service, else anywhere. */
+  nearest(teamId: string, roles: readonly Role[]): Person[] {
+    const own = this.members(teamId, roles);
+    if (own.length) return own;
+    const service = this.team(teamId)?.service;
+    const same = this.people.filter(
+      (p) => this.team(p.teamId)?.service === service && this.hasRole(p, roles),
+    );
+    return same.length ? same : this.people.filter((p) => this.hasRole(p, roles));
+  }
 }

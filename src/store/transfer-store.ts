@@ -253,13 +253,12 @@ export class PrismaTransferStore implements TransferStore {
       });
     }
     if (c.meetings?.length) {
-      const at = stamp;
       await this.db.meeting.createMany({
         data: c.meetings.map((m) => ({
           ...m,
           outcome: m.outcome ? json(m.outcome) : undefined,
-          createdAt: at,
-          updatedAt: at,
+          createdAt: stamp,
+          updatedAt: stamp,
         })),
       });
     }
@@ -290,7 +289,6 @@ export class PrismaTransferStore implements TransferStore {
       });
     }
     if (c.timers?.length) {
-      const at = stamp;
       await this.db.timer.createMany({
         data: c.timers.map((t) => ({
           id: randomUUID(),
@@ -298,13 +296,12 @@ export class PrismaTransferStore implements TransferStore {
           globalKey: t.transferId ? null : t.key,
           payload: json(t.payload),
           status: 'pending',
-          createdAt: at,
+          createdAt: stamp,
         })),
         skipDuplicates: true,
       });
     }
     if (c.outbox?.length) {
-      const at = stamp;
       await this.db.outbox.createMany({
         // A change's messages share created_at; the id's prefix keeps the order they were written in (the card
         // before the thread reply that hangs off it), which is the order the outbox hands them out.
@@ -314,8 +311,8 @@ export class PrismaTransferStore implements TransferStore {
           target: json(o.target),
           payload: json(o.payload),
           status: 'pending',
-          nextAttemptAt: at,
-          createdAt: at,
+          nextAttemptAt: stamp,
+          createdAt: stamp,
         })),
         skipDuplicates: true,
       });

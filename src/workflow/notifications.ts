@@ -165,9 +165,7 @@ export function ladderPings(
   const stage = dispute.ladder.stages[dispute.stageIndex];
   if (!stage) return [];
   const key = `ladder:${dispute.id}:${dispute.stageIndex}:${reason}`;
-  const due = dispute.stageDueAt
-    ? ` by ${w.calendar.localDate(dispute.stageDueAt)} ${w.calendar.localTime(dispute.stageDueAt)}`
-    : '';
+  const due = dispute.stageDueAt ? ` by ${w.calendar.localDateTime(dispute.stageDueAt)}` : '';
   const text = `${t.ref} disagreement, stage ${dispute.stageIndex + 1} of ${dispute.ladder.stages.length} (${stage.name}): ${stage.who} to resolve${due}.`;
   const people = [...w.stagePeople(t, dispute, 'sending'), ...w.stagePeople(t, dispute, 'receiving')];
   const rows: NewOutbox[] = [

@@ -8,7 +8,6 @@
  * not ours) still sends once. Recurring digests are one row each whose occurrence goes up every time.
  */
 import { randomUUID } from 'node:crypto';
-import type { Person } from '../domain/directory.ts';
 import { nextStage } from '../domain/ladder.ts';
 import { awaitingDecision, stateLabels } from '../domain/lifecycle.ts';
 import type { ProtocolProfile } from '../domain/profile.ts';
@@ -197,7 +196,7 @@ async function stillOutstanding(
   t: TransferRow,
   now: Date,
 ): Promise<{ text: string; teams: string[] } | null> {
-  const late = `due ${w.calendar.localDate(timer.dueAt)} ${w.calendar.localTime(timer.dueAt)}: ${w.calendar.describe(now, timer.dueAt, 'working_hours')}`;
+  const late = `due ${w.calendar.localDateTime(timer.dueAt)}: ${w.calendar.describe(now, timer.dueAt, 'working_hours')}`;
   const both = [t.sendingTeamId, t.receivingTeamId];
   switch (timer.kind) {
     case 'decision_due':
@@ -264,7 +263,7 @@ async function overdueDigests(
         target: { personId: manager.id },
         payload: {
           title: `Overdue for ${w.teamName(teamId)}: ${items.length}`,
-          intro: `As of ${w.calendar.localDate(now)} ${w.calendar.localTime(now)}, in working time.`,
+          intro: `As of ${w.calendar.localDateTime(now)}, in working time.`,
           items,
           text: `${w.teamName(teamId)} has ${items.length} overdue item(s): ${items.map((i) => `${i.ref} (${i.dueText})`).join('; ')}.`,
         },
@@ -275,17 +274,6 @@ async function overdueDigests(
 }
 
 // ---- timers of one transfer --------------------------------------------------------------------------------
-
-/** People in a role, nearest first: in the team, else in the same service, else anywhere in the directory. */
-function nearest(w: TransferWorkflow, teamId: string, role: Role): Person[] {
-  const own = w.directory.members(teamId, [role]);
-  if (own.length) return own;
-  const service = w.directory.team(teamId)?.service;
-  const same = w.directory.people.filter(
-    (p) => w.directory.team(p.teamId)?.service === service && w.directory.hasRole(p, [role]),
-  );
-  return same.length ? same : w.directory.people.filter((p) => w.directory.hasRole(p, [role]));
-}
 
 async function handleTimer(
   w: TransferWorkflow,
@@ -305,7 +293,7 @@ async function handleTimer(
   if (!t || ['closed', 'withdrawn'].includes(t.state))
     return { summary: 'nothing to do: the transfer is finished' };
   const route = w.route(t.routeId);
-  const when = (d: Date) => `${w.calendar.localDate(d)} ${w.calendar.localTime(d)}`;
+  const when = (d: Date) => w.calendar.localDateTime(d);
   const decisionUnit = route.decision.due?.unit ?? 'working_days';
 
   if (timer.kind === 'decision_reminder') {
@@ -329,7 +317,7 @@ async function handleTimer(
     const step = Number(timer.payload.step ?? 0);
     const role = line[Math.min(step, line.length - 1)] as Role;
     const dueAt = step === 0 ? timer.dueAt : new Date(String(timer.payload.due));
-    const pinged = nearest(w, t.receivingTeamId, role);
+    const pinged = w.directory.nearest(t.receivingTeamId, [role]);
     const names = pinged.map((p) => p.name).join(', ') || `no ${roleLabels[role]} in the directory`;
     const text =
       `${t.ref}: the decision is overdue (${w.calendar.describe(now, dueAt, decisionUnit)}; it was due ${when(dueAt)}). ` +

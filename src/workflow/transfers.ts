@@ -82,6 +82,14 @@ function parse<T extends z.ZodType>(schema: T, input: unknown): z.output<T> {
   );
 }
 
+/** The timer keys of a confirmed meeting's day-before reminder and outcome chase, one pair per confirmed time. */
+function meetingChaseKeys(meetingKey: string, sequence: number): { notice: string; record: string } {
+  return {
+    notice: `meeting:${meetingKey}:notice:${sequence}`,
+    record: `meeting:${meetingKey}:record:${sequence}`,
+  };
+}
+
 /** A stable key for finding the same child again without indexing the case-system id itself. */
 export function childKey(profileId: string, childRef: string): string {
   return createHash('sha256').update(`${profileId}:${childRef.trim().toUpperCase()}`).digest('hex');
@@ -168,16 +176,9 @@ export class TransferWorkflow {
   stagePeople(t: TransferRow, dispute: DisputeRow, side: Side): Person[] {
     const stage = dispute.ladder.stages[dispute.stageIndex];
     if (!stage) return [];
-    const roles = side === 'sending' ? stage.roles.sending : stage.roles.receiving;
-    const teamId = side === 'sending' ? t.sendingTeamId : t.receivingTeamId;
-    const own = this.directory.members(teamId, roles);
-    if (own.length) return own;
-    const service = this.directory.team(teamId)?.service;
-    const sameService = this.directory.people.filter(
-      (p) => this.directory.team(p.teamId)?.service === service && this.directory.hasRole(p, roles),
-    );
-    if (sameService.length) return sameService;
-    return this.directory.people.filter((p) => this.directory.hasRole(p, roles));
+    return side === 'sending'
+      ? this.directory.nearest(t.sendingTeamId, stage.roles.sending)
+      : this.directory.nearest(t.receivingTeamId, stage.roles.receiving);
   }
 
   private authorise(t: TransferRow, p: Person, action: TransferAction, dispute: DisputeRow | null): void {
@@ -910,7 +911,7 @@ export class TransferWorkflow {
       );
     const at = this.meetingTime(t, meeting, data.at, now);
     const p = this.person(data.actor.personId);
-    const when = `${this.calendar.localDate(at)} ${this.calendar.localTime(at)}`;
+    const when = this.calendar.localDateTime(at);
     const late = meeting.dueBy && at > meeting.dueBy ? ' This is after the meeting is due.' : '';
     const update = { ...meeting, status: 'proposed' as const, scheduledAt: at, proposedById: p.id };
     return this.meetingOnly(
@@ -987,9 +988,9 @@ export class TransferWorkflow {
     });
     const invitees = peopleToInvite(participants);
     const minutes = this.profile.chasing.meetingMinutes;
-    const when = `${this.calendar.localDate(at)} ${this.calendar.localTime(at)}`;
+    const when = this.calendar.localDateTime(at);
     const late = meeting.dueBy && at > meeting.dueBy ? ' This is after the meeting was due.' : '';
-    const key = (what: string) => `meeting:${meeting.meetingKey}:${what}:${sequence}`;
+    const keys = meetingChaseKeys(meeting.meetingKey, sequence);
     const outbox: NewOutbox[] = [
       {
         idempotencyKey: `confirm:${meeting.id}:s${sequence}`,
@@ -1024,26 +1025,21 @@ export class TransferWorkflow {
       timers.push({
         transferId: t.id,
         kind: 'meeting_notice',
-        key: key('notice'),
+        key: keys.notice,
         dueAt: noticeAt,
         payload: { meeting: meeting.meetingKey, at: at.toISOString(), sequence },
       });
     timers.push({
       transferId: t.id,
       kind: 'meeting_unrecorded',
-      key: key('record'),
+      key: keys.record,
       dueAt: this.calendar.due(
         new Date(at.getTime() + minutes * 60_000),
         this.profile.chasing.recordOutcomeWithin,
       ),
       payload: { meeting: meeting.meetingKey, at: at.toISOString(), sequence },
     });
-    const previous = moved
-      ? [
-          `meeting:${meeting.meetingKey}:notice:${meeting.sequence}`,
-          `meeting:${meeting.meetingKey}:record:${meeting.sequence}`,
-        ]
-      : [];
+    const previous = moved ? Object.values(meetingChaseKeys(meeting.meetingKey, meeting.sequence)) : [];
     return {
       update: { ...meeting, status: 'scheduled' as const, scheduledAt: at, proposedById: null, sequence },
       outbox,
@@ -1133,10 +1129,7 @@ export class TransferWorkflow {
       },
     };
     // Recorded: the day-before reminder and the "record the outcome" chase are moot; held meets the deadline.
-    const chases = [
-      `meeting:${meeting.meetingKey}:notice:${meeting.sequence}`,
-      `meeting:${meeting.meetingKey}:record:${meeting.sequence}`,
-    ];
+    const chases = Object.values(meetingChaseKeys(meeting.meetingKey, meeting.sequence));
     const settle = {
       keys: data.outcome === 'held' ? [`meeting:${meeting.meetingKey}`, ...chases] : chases,
       status: 'met' as const,

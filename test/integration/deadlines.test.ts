@@ -6,22 +6,13 @@ import type { ProtocolProfile } from '../../src/domain/profile.ts';
 import { builtInProfile } from '../../src/protocols/index.ts';
 import type { Database } from '../../src/store/database.ts';
 import type { PrismaTransferStore } from '../../src/store/transfer-store.ts';
-import { WorkflowError } from '../../src/workflow/errors.ts';
 import { sweepDueTimers } from '../../src/workflow/sweep.ts';
 import type { TransferWorkflow } from '../../src/workflow/transfers.ts';
 import { databaseKinds, freshDatabase } from '../support/databases.ts';
 import { at, hackneyWorkflow, monday, stepDownToHub, stepUpToMash } from '../support/hackney-fixture.ts';
+import { refusal } from '../support/refusal.ts';
 
 const slack = (personId: string) => ({ personId, surface: 'slack' as const });
-
-async function refusal(p: Promise<unknown>): Promise<WorkflowError> {
-  const e = await p.then(
-    () => null,
-    (err: unknown) => err,
-  );
-  expect(e).toBeInstanceOf(WorkflowError);
-  return e as WorkflowError;
-}
 
 describe.each(databaseKinds)('deadlines on %s', (kind) => {
   let db: Database;

@@ -2,20 +2,12 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { verifyStoredChain } from '../../src/store/audit-store.ts';
 import type { Database } from '../../src/store/database.ts';
 import type { PrismaTransferStore } from '../../src/store/transfer-store.ts';
-import { WorkflowError } from '../../src/workflow/errors.ts';
+import type { WorkflowError } from '../../src/workflow/errors.ts';
 import { sweepDueTimers } from '../../src/workflow/sweep.ts';
 import type { TransferWorkflow } from '../../src/workflow/transfers.ts';
 import { databaseKinds, freshDatabase } from '../support/databases.ts';
 import { at, hackneyWorkflow, monday, stepUpToMash } from '../support/hackney-fixture.ts';
-
-async function refusal(p: Promise<unknown>): Promise<WorkflowError> {
-  const e = await p.then(
-    () => null,
-    (err: unknown) => err,
-  );
-  expect(e).toBeInstanceOf(WorkflowError);
-  return e as WorkflowError;
-}
+import { refusal } from '../support/refusal.ts';
 
 describe.each(databaseKinds)('transfer workflow on %s', (kind) => {
   let db: Database;

@@ -147,6 +147,12 @@ export class SlackSender implements Sender {
     return m.transferId;
   }
 
+  private async transferRow(transferId: string): Promise<TransferRow> {
+    const t = await this.app.store.find(transferId);
+    if (!t) throw new PermanentSendError(`transfer ${transferId} no longer exists`);
+    return t;
+  }
+
   private teamChannel(teamId: string): string {
     const team = this.app.workflow.directory.team(teamId);
     if (!team) throw new PermanentSendError(`team "${teamId}" is not in the directory`);
@@ -193,8 +199,7 @@ export class SlackSender implements Sender {
 
   /** Posts the card the first time, updates it after; returns where it is. Skips a card already up to date. */
   private async card(transferId: string): Promise<MessageRef> {
-    const t = await this.app.store.find(transferId);
-    if (!t) throw new PermanentSendError(`transfer ${transferId} no longer exists`);
+    const t = await this.transferRow(transferId);
     const saved = await this.deps.refs.get(t.id, 'slack', 'card');
     if (saved && saved.version >= t.version) return saved;
     const message = await this.cardMessage(t);
@@ -270,8 +275,7 @@ export class SlackSender implements Sender {
 
   /** A chase in the team's channel, as the reminder card: what is due, when, and who holds the case. */
   private async reminder(m: OutboxMessage, text: string): Promise<void> {
-    const t = await this.app.store.find(this.transferOf(m));
-    if (!t) throw new PermanentSendError(`transfer ${m.transferId} no longer exists`);
+    const t = await this.transferRow(this.transferOf(m));
     const r = (m.payload.reminder ?? {}) as {
       kind?: ReminderKind;
       dueAt?: string;
@@ -325,8 +329,7 @@ export class SlackSender implements Sender {
 
   /** A meeting's calendar invite, uploaded into the person's DM as an .ics file. */
   private async invite(m: OutboxMessage, text: string): Promise<void> {
-    const t = await this.app.store.find(this.transferOf(m));
-    if (!t) throw new PermanentSendError(`transfer ${m.transferId} no longer exists`);
+    const t = await this.transferRow(this.transferOf(m));
     const p = m.payload as {
       meetingId: string;
       label: string;
