@@ -204,7 +204,7 @@ describe.each(databaseKinds)('deadlines on %s', (kind) => {
     ]);
   });
 
-  it('digests: the standing meeting’s agenda the working day before, overdue lists only when something is overdue', async () => {
+  it('digests (Manchester’s allocations-meeting rule, on Hackney’s data): the standing meeting’s agenda the working day before, overdue lists only when something is overdue', async () => {
     await db.close();
     const base = builtInProfile('hackney');
     await open({
@@ -323,7 +323,7 @@ describe.each(databaseKinds)('deadlines on %s', (kind) => {
     );
   });
 
-  it('a step-up about a child with an open early help plan tells the plan’s lead professional', async () => {
+  it('Halton’s rule (on Hackney’s data): a step-up about a child with an open early help plan tells the plan’s lead professional', async () => {
     await db.close();
     const base = builtInProfile('hackney');
     await open({ ...base, oversight: { ...base.oversight, notifyOpenPlanLead: true } });
