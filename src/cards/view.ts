@@ -19,7 +19,13 @@ import {
   type FormValues,
   routeFields,
 } from '../domain/form.ts';
-import { actions as lifecycle, stateLabels, type TransferAction } from '../domain/lifecycle.ts';
+import {
+  disputeActionIn,
+  actions as lifecycle,
+  resolutionLabels,
+  stateLabels,
+  type TransferAction,
+} from '../domain/lifecycle.ts';
 import type {
   Condition,
   FormField,
@@ -408,6 +414,9 @@ function allowedActions(input: RequestCardInput, route: Route, v: ChannelView, r
     if (inState('dispute'))
       form('dispute', 'Dispute the decision', disputeFormData({ transfer: t, profile: input.profile }));
   }
+  // A decision that has not come: either side may take the delay up the ladder.
+  if ((asSender || asDecider) && deciding && inState('escalate_delay'))
+    form('dispute', 'Escalate the delay', disputeFormData({ transfer: t, profile: input.profile }));
   return { buttons, forms };
 }
 
@@ -509,20 +518,34 @@ export function disputeFormData({ transfer, profile }: FormInput) {
   const route = routeOf(profile, transfer.routeId);
   const ladder = profile.ladders.find((l) => l.id === (route.ladder ?? profile.defaultLadder));
   const first = ladder?.stages[0];
+  const delay = disputeActionIn(transfer.state) === 'escalate_delay';
+  const goesTo = ladder
+    ? `the ${ladder.name}, starting with: ${first?.name ?? 'the first stage'}`
+    : 'the escalation ladder';
   return {
-    ...formHeader(profile, transfer, 'Dispute the decision on'),
-    help: ladder
-      ? `The disagreement goes to the ${ladder.name}, starting with: ${first?.name ?? 'the first stage'}.`
-      : 'The disagreement goes to the escalation ladder.',
+    ...formHeader(profile, transfer, delay ? 'Escalate the delay on' : 'Dispute the decision on'),
+    reasonLabel: delay ? 'Why the decision is stuck' : 'Why you disagree',
+    submitTitle: delay ? 'Escalate the delay' : 'Dispute the decision',
+    help: delay
+      ? `The decision goes to ${goesTo}; the decision reminders stop and the ladder decides whether the request is accepted.`
+      : `The disagreement goes to ${goesTo}.`,
     submit: submitFor('dispute', transfer),
   };
 }
 
 export function resolveFormData({ transfer, profile, dispute }: FormInput & { dispute: DisputeRow }) {
   const stage = dispute.ladder.stages[dispute.stageIndex];
+  const labels = resolutionLabels(dispute.about);
+  const order =
+    dispute.about === 'delay' ? (['overturned', 'upheld'] as const) : (['upheld', 'overturned'] as const);
   return {
-    ...formHeader(profile, transfer, 'Resolve the disagreement on'),
-    help: `Upheld: the decision stands. Overturned: the request is accepted. ${stage?.who ?? ''}`.trim(),
+    ...formHeader(
+      profile,
+      transfer,
+      dispute.about === 'delay' ? 'Decide the delayed request' : 'Resolve the disagreement on',
+    ),
+    outcomes: order.map((value) => ({ title: labels[value], value })),
+    help: `${order.map((o) => `${labels[o]}.`).join(' ')} ${stage?.who ?? ''}`.trim(),
     submit: submitFor('resolve', transfer),
   };
 }
@@ -602,10 +625,15 @@ export function statusData(
     handover_done: `The handover of ${v.ref} is done.`,
     closed: `${v.ref} is closed.`,
     declined: `${v.ref} was declined by ${who(v.decision?.byId)}${reason ? `: ${reason}` : ''}.`,
-    disputed: `The decision on ${v.ref} is disputed: it goes to the escalation ladder.`,
+    disputed:
+      input.dispute?.about === 'delay'
+        ? `The delayed decision on ${v.ref} was escalated by ${who(input.dispute.openedById)}: it goes to the escalation ladder.`
+        : `The decision on ${v.ref} is disputed: it goes to the escalation ladder.`,
     escalated: `The disagreement on ${v.ref} was escalated${stage ? ` to ${stage.name}` : ''}.`,
-    resolved: `The disagreement on ${v.ref} was resolved${
-      v.decision?.action === 'accept' ? ': the decision was overturned and the request accepted' : ''
+    resolved: `The disagreement on ${v.ref} was resolved: ${
+      v.decision?.action === 'accept'
+        ? `the request is accepted by ${receiving}`
+        : 'the sending team keeps the case'
     }.`,
     withdrawn: `${v.ref} was withdrawn by ${who(v.requesterId)}.`,
     advice_only: `${who(v.decision?.byId)} gave advice on ${v.ref} without accepting it.`,
@@ -653,8 +681,9 @@ export function disputeCardData(input: TransferCardInput & { dispute: DisputeRow
       .map((p) => p.name)
       .join(', ') || 'nobody in the directory yet';
   const decision = decisionSummary(profile, directory, v, calendar.timeZone);
+  const what = d.about === 'delay' ? 'decision delayed' : 'disagreement';
   const resolution = d.resolution
-    ? `${d.resolution.outcome === 'upheld' ? 'Upheld' : 'Overturned'} by ${personText(directory, d.resolution.byId)}, ${formatWhen(new Date(d.resolution.at), calendar.timeZone)}`
+    ? `${resolutionLabels(d.about)[d.resolution.outcome]}, by ${personText(directory, d.resolution.byId)}, ${formatWhen(new Date(d.resolution.at), calendar.timeZone)}`
     : '';
   const buttons: Button[] = [];
   const forms: FormAction[] = [];
@@ -669,8 +698,8 @@ export function disputeCardData(input: TransferCardInput & { dispute: DisputeRow
   }
   return {
     ...headerOf(profile, v),
-    title: `${v.ref} · disagreement, stage ${d.stageIndex + 1} of ${d.ladder.stages.length}`,
-    summary: `${v.ref}: disagreement at stage ${d.stageIndex + 1} of ${d.ladder.stages.length} (${stage?.name ?? ''})`,
+    title: `${v.ref} · ${what}, stage ${d.stageIndex + 1} of ${d.ladder.stages.length}`,
+    summary: `${v.ref}: ${what} at stage ${d.stageIndex + 1} of ${d.ladder.stages.length} (${stage?.name ?? ''})`,
     ladderName: d.ladder.name,
     stageNumber: d.stageIndex + 1,
     stageCount: d.ladder.stages.length,

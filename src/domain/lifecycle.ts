@@ -77,6 +77,13 @@ export const actions = {
     verb: 'record the handover of',
   },
   dispute: { from: ['declined', 'advice_only'], to: 'disputed', by: 'sender', verb: 'dispute' },
+  /** A decision that does not come: either side takes the delay up the ladder. */
+  escalate_delay: {
+    from: ['submitted', 'more_info_requested', 'resubmitted'],
+    to: 'disputed',
+    by: 'either',
+    verb: 'escalate the delay on',
+  },
   escalate: { from: ['disputed', 'escalated'], to: 'escalated', by: 'ladder', verb: 'escalate' },
   resolve: { from: ['disputed', 'escalated'], to: 'resolved', by: 'ladder', verb: 'resolve' },
   withdraw: {
@@ -161,6 +168,26 @@ export function holderAfter(
   if (action === 'accept') return 'receiving';
   if (action === 'resolve') return ctx.resolution === 'overturned' ? 'receiving' : 'sending';
   return current;
+}
+
+/**
+ * What "dispute" means in a state: disagreeing with a decision that was made, or escalating one that has not
+ * come. Surfaces offer one command for both; the workflow records which.
+ */
+export function disputeActionIn(state: TransferState): 'dispute' | 'escalate_delay' {
+  return (actions.escalate_delay.from as readonly TransferState[]).includes(state)
+    ? 'escalate_delay'
+    : 'dispute';
+}
+
+/** A dispute's two outcomes in words: a disputed decision is upheld or overturned; a delay is decided either way. */
+export function resolutionLabels(about: 'decision' | 'delay'): Record<'upheld' | 'overturned', string> {
+  return about === 'delay'
+    ? {
+        overturned: 'Accepted: the receiving team takes the request',
+        upheld: 'Not accepted: the sending team keeps the case',
+      }
+    : { upheld: 'Upheld: the decision stands', overturned: 'Overturned: the request is accepted' };
 }
 
 /** States in which the request still waits on the receiving team's decision. */

@@ -185,7 +185,13 @@ function anchorTime(
     : new Date(value);
 }
 
-/** The meetings a route requires that this event starts, each with its due time (null: no deadline). */
+/** Whether the form gives the meeting's own date and time: a date-time field, with nothing added to it. */
+function formDated(rule: MeetingRule, ctx: ConditionContext): boolean {
+  if (typeof rule.anchor === 'string' || (rule.within && rule.within.amount !== 0)) return false;
+  const value = ctx.values[rule.anchor.field];
+  return typeof value === 'string' && value.length > 10;
+}
+
 /** A receiving service's standing meeting (e.g. Manchester's Thursday allocations meeting in each hub). */
 export interface StandingMeeting {
   weekday: number;
@@ -196,14 +202,19 @@ export interface StandingMeeting {
  * The meetings a route requires that this event starts, each with its due time (null: no deadline). A rule
  * `atNextSchedule` is due at the receiving service's next standing meeting, or by `within` if that is sooner.
  */
+/**
+ * The meetings a route requires that this event starts, each with its due time (null: no deadline) and, for a
+ * meeting whose date and time the request itself gives (Halton's final CIN and MAP step-up meetings, Somerset's
+ * TAF), that time: the meeting is already arranged, so it is confirmed rather than offered slots.
+ */
 export function meetingsStartedBy(
   route: Route,
   event: Anchor,
   at: Date,
   ctx: ConditionContext,
   standing?: StandingMeeting,
-): Scheduled<MeetingRule>[] {
-  const out: Scheduled<MeetingRule>[] = [];
+): (Scheduled<MeetingRule> & { datedAt: Date | null })[] {
+  const out: (Scheduled<MeetingRule> & { datedAt: Date | null })[] = [];
   for (const rule of route.meetings) {
     if (rule.when && !evaluateCondition(rule.when, ctx)) continue;
     const from = anchorTime(rule.anchor, event, at, ctx);
@@ -213,7 +224,7 @@ export function meetingsStartedBy(
       const next = ctx.calendar.at(ctx.calendar.nextWeekday(from, standing.weekday), standing.time);
       if (!dueBy || next < dueBy) dueBy = next;
     }
-    out.push({ rule, dueBy });
+    out.push({ rule, dueBy, datedAt: formDated(rule, ctx) ? from : null });
   }
   return out;
 }

@@ -158,6 +158,7 @@ export class PrismaTransferStore implements TransferStore {
       id: d.id,
       transferId: d.transferId,
       openedById: d.openedById,
+      about: d.about === 'delay' ? 'delay' : 'decision',
       reason: d.reason,
       ladder: d.ladder as unknown as Ladder,
       stageIndex: d.stageIndex,

@@ -5,7 +5,7 @@
  */
 import type { Person } from '../domain/directory.ts';
 import { evaluateCondition } from '../domain/form.ts';
-import { stateLabels } from '../domain/lifecycle.ts';
+import { resolutionLabels, stateLabels } from '../domain/lifecycle.ts';
 import type { TransferEvent } from '../domain/profile.ts';
 import type { DisputeRow, NewOutbox, TransferRow } from './ports.ts';
 import type { TransferWorkflow } from './transfers.ts';
@@ -166,7 +166,8 @@ export function ladderPings(
   if (!stage) return [];
   const key = `ladder:${dispute.id}:${dispute.stageIndex}:${reason}`;
   const due = dispute.stageDueAt ? ` by ${w.calendar.localDateTime(dispute.stageDueAt)}` : '';
-  const text = `${t.ref} disagreement, stage ${dispute.stageIndex + 1} of ${dispute.ladder.stages.length} (${stage.name}): ${stage.who} to resolve${due}.`;
+  const what = dispute.about === 'delay' ? 'decision delayed' : 'disagreement';
+  const text = `${t.ref} ${what}, stage ${dispute.stageIndex + 1} of ${dispute.ladder.stages.length} (${stage.name}): ${stage.who} to resolve${due}.`;
   const people = [...w.stagePeople(t, dispute, 'sending'), ...w.stagePeople(t, dispute, 'receiving')];
   const rows: NewOutbox[] = [
     {
@@ -203,11 +204,8 @@ export function resolutionNotices(
   actor: Person,
 ): NewOutbox[] {
   const stage = dispute.ladder.stages[dispute.stageIndex];
-  const decided =
-    outcome === 'upheld'
-      ? 'the decision stands (upheld)'
-      : 'the decision is overturned: the request is accepted';
-  const head = `The disagreement on ${t.ref} was resolved at stage ${dispute.stageIndex + 1} (${stage?.name ?? 'the ladder'}) by ${actor.name}: ${decided}.`;
+  const decided = resolutionLabels(dispute.about)[outcome].toLowerCase();
+  const head = `The ${dispute.about === 'delay' ? 'delayed decision' : 'disagreement'} on ${t.ref} was resolved at stage ${dispute.stageIndex + 1} (${stage?.name ?? 'the ladder'}) by ${actor.name}: ${decided}.`;
   const key = `resolved:${dispute.id}`;
   const people = new Map<string, Person>();
   const add = (p: Person | undefined) => {

@@ -136,6 +136,8 @@ export interface DisputeRow {
   id: string;
   transferId: string;
   openedById: string;
+  /** A disputed decision (decline, advice only), or a decision that has not come (either side escalated it). */
+  about: 'decision' | 'delay';
   reason: string;
   ladder: Ladder;
   stageIndex: number;

@@ -19,6 +19,7 @@ import { nextStage, stageAt } from '../domain/ladder.ts';
 import {
   type Actor,
   actions,
+  disputeActionIn,
   holderAfter,
   stateLabels,
   type TransferAction,
@@ -225,8 +226,9 @@ export class TransferWorkflow {
       const t = await this.get(ref);
       if (expectedVersion !== undefined && expectedVersion !== t.version) return this.staleMessage(t);
       const dispute = ['escalate', 'resolve'].includes(action) ? await this.store.openDispute(t.id) : null;
-      this.authorise(t, p, action, dispute);
-      const tr = transition(t.state, action, t.ref);
+      const asked = action === 'dispute' ? disputeActionIn(t.state) : action;
+      this.authorise(t, p, asked, dispute);
+      const tr = transition(t.state, asked, t.ref);
       return tr.ok ? null : tr.message;
     } catch (e) {
       if (e instanceof WorkflowError) return e.message;
@@ -348,14 +350,17 @@ export class TransferWorkflow {
         transferId: t.id,
         meetingKey: m.rule.id,
         label: m.rule.label,
-        status: m.rule.optional ? 'optional' : 'required',
+        status: m.datedAt ? 'scheduled' : m.rule.optional ? 'optional' : 'required',
         dueBy: m.dueBy,
-        scheduledAt: null,
+        scheduledAt: m.datedAt,
         proposedById: null,
         sequence: 0,
         outcome: null,
       });
-      if (m.dueBy && !m.rule.optional) {
+      // Dated by the form: confirmed already, so chased as a confirmed meeting (the day-before reminder, the
+      // unrecorded outcome), not as one to arrange.
+      if (m.datedAt) timers.push(...this.meetingChaseTimers(t.id, m.rule.id, m.datedAt, 0, now));
+      else if (m.dueBy && !m.rule.optional) {
         timers.push({
           transferId: t.id,
           kind: 'meeting_due',
@@ -513,7 +518,11 @@ export class TransferWorkflow {
     return this.store.create(row, changes, (created) =>
       data.draft
         ? []
-        : [...outboxFor(this, created, 'submitted', p, now), ...this.openPlanNotices(created, plans)],
+        : [
+            ...outboxFor(this, created, 'submitted', p, now),
+            ...this.openPlanNotices(created, plans),
+            ...this.confirmedAgain(created, started.meetings, p, now),
+          ],
     );
   }
 
@@ -606,14 +615,17 @@ export class TransferWorkflow {
 
   async submit(input: z.input<typeof cmd.submitSchema>, now: Date): Promise<TransferRow> {
     const data = parse(cmd.submitSchema, input);
-    return this.change(data, 'submit', now, async ({ t, route }) => {
+    return this.change(data, 'submit', now, async ({ t, p, route }) => {
       const started = this.started(route, t, 'submitted', now);
       return {
         patch: { submittedAt: now },
         changes: {
           meetings: started.meetings,
           timers: [...this.decisionTimer(route, t.id, t.version + 1, now), ...started.timers],
-          outbox: this.openPlanNotices(t, await this.openPlans(t)),
+          outbox: [
+            ...this.openPlanNotices(t, await this.openPlans(t)),
+            ...this.confirmedAgain(t, started.meetings, p, now),
+          ],
         },
       };
     });
@@ -750,19 +762,25 @@ export class TransferWorkflow {
       data,
       'allocate',
       now,
-      ({ t: current, p, route }) => {
+      async ({ t: current, p, route }) => {
         const started = this.started(route, current, 'allocated', now);
+        const allocation = {
+          byId: p.id,
+          at: now.toISOString(),
+          ...(data.workerId ? { workerId: data.workerId } : {}),
+          ...(data.service ? { service: data.service } : {}),
+          ...(data.note ? { note: data.note } : {}),
+        };
+        // Meetings confirmed before allocation (dated by the request) now invite the allocated worker too.
+        const confirmed = this.confirmedAgain(
+          { ...current, allocation },
+          await this.store.meetings(current.id),
+          p,
+          now,
+        );
         return {
-          patch: {
-            allocation: {
-              byId: p.id,
-              at: now.toISOString(),
-              ...(data.workerId ? { workerId: data.workerId } : {}),
-              ...(data.service ? { service: data.service } : {}),
-              ...(data.note ? { note: data.note } : {}),
-            },
-          },
-          changes: { meetings: started.meetings, timers: started.timers },
+          patch: { allocation },
+          changes: { meetings: started.meetings, timers: started.timers, outbox: confirmed },
           data: { workerId: data.workerId, service: data.service },
         };
       },
@@ -775,34 +793,57 @@ export class TransferWorkflow {
     return t.decision?.action === 'accept' ? 'overturned' : 'upheld';
   }
 
+  /**
+   * Takes a disagreement up the ladder: the sender disputing a decline or advice only, or either side escalating
+   * a decision that has not come (submitted, resubmitted, or stuck waiting for more information).
+   */
   async dispute(input: z.input<typeof cmd.disputeSchema>, now: Date): Promise<TransferRow> {
     const data = parse(cmd.disputeSchema, input);
-    return this.change(data, 'dispute', now, ({ t, p, route }) => {
-      const ladder = this.profile.ladders.find((l) => l.id === (route.ladder ?? this.profile.defaultLadder));
-      if (!ladder) throw new WorkflowError('refused', 'This protocol has no escalation ladder configured.');
-      const pos = stageAt(ladder, 0, now, this.calendar);
-      const dispute: DisputeRow = {
-        id: this.newId(),
-        transferId: t.id,
-        openedById: p.id,
-        reason: data.reason,
-        ladder: structuredClone(ladder),
-        stageIndex: 0,
-        stageDueAt: pos.dueAt,
-        status: 'open',
-        resolution: null,
-        createdAt: now,
-        resolvedAt: null,
-      };
-      return {
-        changes: {
-          outbox: ladderPings(this, t, dispute, 'opened'),
-          dispute: { insert: dispute },
-          timers: [stageTimer(t.id, dispute.id, 0, pos.dueAt)],
-        },
-        data: { disputeId: dispute.id, ladder: ladder.id, stage: pos.stage.id, reason: data.reason },
-      };
-    });
+    const current = await this.get(data.ref);
+    const action = disputeActionIn(current.state);
+    const about = action === 'escalate_delay' ? 'delay' : 'decision';
+    return this.change(
+      data,
+      action,
+      now,
+      ({ t, p, route }) => {
+        if (about === 'delay' && route.decision.mode !== 'decide') {
+          throw new WorkflowError('refused', `${t.ref} needs no decision, so there is no delay to escalate.`);
+        }
+        const ladder = this.profile.ladders.find(
+          (l) => l.id === (route.ladder ?? this.profile.defaultLadder),
+        );
+        if (!ladder) throw new WorkflowError('refused', 'This protocol has no escalation ladder configured.');
+        const pos = stageAt(ladder, 0, now, this.calendar);
+        const dispute: DisputeRow = {
+          id: this.newId(),
+          transferId: t.id,
+          openedById: p.id,
+          about,
+          reason: data.reason,
+          ladder: structuredClone(ladder),
+          stageIndex: 0,
+          stageDueAt: pos.dueAt,
+          status: 'open',
+          resolution: null,
+          createdAt: now,
+          resolvedAt: null,
+        };
+        return {
+          changes: {
+            outbox: ladderPings(this, t, dispute, 'opened'),
+            dispute: { insert: dispute },
+            timers: [stageTimer(t.id, dispute.id, 0, pos.dueAt)],
+            // The ladder now owns the decision: the decision chase stops.
+            ...(about === 'delay'
+              ? { settleTimers: { kinds: decisionTimerKinds, status: 'cancelled' } }
+              : {}),
+          },
+          data: { disputeId: dispute.id, about, ladder: ladder.id, stage: pos.stage.id, reason: data.reason },
+        };
+      },
+      { transfer: current },
+    );
   }
 
   /** Moves a dispute up one rung now ("Escalate now"), or when the stage's time runs out (the sweep). */
@@ -847,11 +888,17 @@ export class TransferWorkflow {
           byId: p.id,
           at: now.toISOString(),
         };
+        // The ladder's outcome is the decision: an overturn (or a delay decided for the receiving team) accepts;
+        // a delay decided against it declines. An upheld decline keeps the decision it upheld.
+        const decided = { byId: p.id, at: now.toISOString(), text: data.rationale };
+        const patch: TransferPatch =
+          data.outcome === 'overturned'
+            ? { decision: { action: 'accept', ...decided } }
+            : dispute.about === 'delay'
+              ? { decision: { action: 'decline', ...decided } }
+              : {};
         return {
-          patch:
-            data.outcome === 'overturned'
-              ? { decision: { action: 'accept', byId: p.id, at: now.toISOString(), text: data.rationale } }
-              : {},
+          patch,
           changes: {
             dispute: {
               update: {
@@ -1018,34 +1065,58 @@ export class TransferWorkflow {
         },
       })),
     ];
-    const timers: NewTimer[] = [];
-    const dayBefore = this.calendar.previousWorkingDay(this.calendar.localDate(at));
-    const noticeAt = this.calendar.at(dayBefore, this.profile.chasing.meetingReminderAt);
-    if (noticeAt > now)
-      timers.push({
-        transferId: t.id,
-        kind: 'meeting_notice',
-        key: keys.notice,
-        dueAt: noticeAt,
-        payload: { meeting: meeting.meetingKey, at: at.toISOString(), sequence },
-      });
-    timers.push({
-      transferId: t.id,
-      kind: 'meeting_unrecorded',
-      key: keys.record,
-      dueAt: this.calendar.due(
-        new Date(at.getTime() + minutes * 60_000),
-        this.profile.chasing.recordOutcomeWithin,
-      ),
-      payload: { meeting: meeting.meetingKey, at: at.toISOString(), sequence },
-    });
     const previous = moved ? Object.values(meetingChaseKeys(meeting.meetingKey, meeting.sequence)) : [];
     return {
       update: { ...meeting, status: 'scheduled' as const, scheduledAt: at, proposedById: null, sequence },
       outbox,
-      timers,
+      timers: this.meetingChaseTimers(t.id, meeting.meetingKey, at, sequence, now),
       previous,
     };
+  }
+
+  /** A confirmed meeting's chase: the participants' reminder the working day before, and the unrecorded outcome. */
+  private meetingChaseTimers(
+    transferId: string,
+    meetingKey: string,
+    at: Date,
+    sequence: number,
+    now: Date,
+  ): NewTimer[] {
+    const keys = meetingChaseKeys(meetingKey, sequence);
+    const payload = { meeting: meetingKey, at: at.toISOString(), sequence };
+    const timers: NewTimer[] = [];
+    const dayBefore = this.calendar.previousWorkingDay(this.calendar.localDate(at));
+    const noticeAt = this.calendar.at(dayBefore, this.profile.chasing.meetingReminderAt);
+    if (noticeAt > now)
+      timers.push({ transferId, kind: 'meeting_notice', key: keys.notice, dueAt: noticeAt, payload });
+    const end = new Date(at.getTime() + this.profile.chasing.meetingMinutes * 60_000);
+    timers.push({
+      transferId,
+      kind: 'meeting_unrecorded',
+      key: keys.record,
+      dueAt: this.calendar.due(end, this.profile.chasing.recordOutcomeWithin),
+      payload,
+    });
+    return timers;
+  }
+
+  /**
+   * The confirmation writes (thread note, invites) of meetings already confirmed, again for the people who are
+   * participants now: for meetings the request itself dated, when it is sent; and after allocation, when the
+   * allocated worker joins. What was sent before has the same key and is not sent twice.
+   */
+  private confirmedAgain(
+    t: TransferRow,
+    meetings: readonly MeetingRow[],
+    by: Person,
+    now: Date,
+  ): NewOutbox[] {
+    return meetings.flatMap((m) =>
+      m.status === 'scheduled' && m.scheduledAt
+        ? this.confirmWrites(t, { ...m, status: 'required', scheduledAt: null }, m.scheduledAt, by, now)
+            .outbox
+        : [],
+    );
   }
 
   private async confirm(

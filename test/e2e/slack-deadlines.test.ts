@@ -201,5 +201,24 @@ describe('Slack: handover meetings, reminders and chases', () => {
     );
     expect(blockText((list?.args.blocks as unknown[]) ?? [])).toContain('Overdue for MASH');
     expect(blockText((list?.args.blocks as unknown[]) ?? [])).toContain(ref2);
+
+    // MASH cannot decide either: its manager escalates the delay from the card; the ladder's people are told.
+    const mo = person('mo');
+    const form = await h.openForm(mo, h.card(mash, ref2), 'dispute');
+    expect(blockText(form.blocks)).toContain(`Escalate the delay on ${ref2}`);
+    expect(await h.submit(mo, form, { 'dispute.reason': 'We need the strategy meeting first.' })).toBeNull();
+    const stored = await h.server.app.store.find(ref2);
+    expect(stored?.state).toBe('disputed');
+    // Delivered as of the press (the server's clock), before the ladder's first stage runs out.
+    await sweepAt(new Date());
+    const pings = await h.fake.waitFor('chat.postMessage', 1, (c) =>
+      String(c.args.text).startsWith(`${ref2} decision delayed, stage 1 of`),
+    );
+    expect(pings.every((c) => !String(c.args.text).includes(child.name))).toBe(true);
+    await until('the card showing the dispute', () =>
+      blockText(h.card(mash, ref2).blocks).includes('disputed') ? true : null,
+    ).catch((e) => {
+      throw new Error(`${e}: ${blockText(h.card(mash, ref2).blocks)}`);
+    });
   });
 });

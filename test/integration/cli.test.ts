@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -82,7 +82,10 @@ describe('stepwise CLI', () => {
   it('migrate, directory load, tick and audit verify work on the embedded database', async () => {
     const data = tmp();
     const env = { STEPWISE_DATA_DIR: data, STEPWISE_PROTOCOL: 'hackney' };
-    expect((await stepwise(['migrate'], env)).stdout).toMatch(/applied 3 migration\(s\)/);
+    const shipped = readdirSync(join(import.meta.dirname, '..', '..', 'prisma', 'migrations'), {
+      withFileTypes: true,
+    }).filter((d) => d.isDirectory()).length;
+    expect((await stepwise(['migrate'], env)).stdout).toContain(`applied ${shipped} migration(s)`);
     expect((await stepwise(['migrate'], env)).stdout).toContain('up to date');
 
     const dirFile = join(data, 'directory.yaml');

@@ -46,6 +46,36 @@ const consent = {
 };
 const actor = (personId: string) => ({ personId, surface: 'local' as const });
 
+/** A practitioner of the route's first sending service sends it on Monday 23 November 2026. */
+async function sendFromFirstService(
+  w: TransferWorkflow,
+  person: (service: string, role: Role) => string,
+  routeId: string,
+  form: Record<string, unknown>,
+) {
+  const sender = person(w.route(routeId).from.services[0] as string, 'practitioner');
+  const t = await w.start({ actor: actor(sender), routeId, consent, form }, new Date('2026-11-23T10:00:00Z'));
+  return { t, sender };
+}
+
+/** Halton's step-down from CSC to a MAP, with the final CIN meeting at `finalCinAt` (London time). */
+async function haltonStepDown(
+  w: TransferWorkflow,
+  person: (service: string, role: Role) => string,
+  finalCinAt: string,
+) {
+  const { t, sender } = await sendFromFirstService(w, person, 'csc-to-map', {
+    child_name: 'Kai Brown',
+    child_dob: '2014-07-07',
+    final_cin_meeting_at: finalCinAt,
+    final_cin_meeting_venue: 'Runcorn Children Centre',
+    work_synopsis: 'Twelve weeks of CIN work on school attendance.',
+    outstanding_actions: 'Attendance support continues.',
+    step_back_up_indicators: 'Attendance below 70% or a new police contact.',
+  });
+  return { t, sw: sender };
+}
+
 describe.each(databaseKinds)('council rules through the workflow on %s', (kind) => {
   let db: Database;
   afterEach(async () => {
@@ -157,25 +187,7 @@ describe.each(databaseKinds)('council rules through the workflow on %s', (kind) 
   it('Halton: a final CIN meeting that keeps the needs at level 3 ends the step-down', async () => {
     db = await freshDatabase(kind);
     const { w, person } = await councilWorkflow(db, 'halton');
-    const route = w.route('csc-to-map');
-    const sw = person(route.from.services[0] as string, 'practitioner');
-    const t = await w.start(
-      {
-        actor: actor(sw),
-        routeId: 'csc-to-map',
-        consent,
-        form: {
-          child_name: 'Kai Brown',
-          child_dob: '2014-07-07',
-          final_cin_meeting_at: '2026-12-03 10:00',
-          final_cin_meeting_venue: 'Runcorn Children Centre',
-          work_synopsis: 'Twelve weeks of CIN work on school attendance.',
-          outstanding_actions: 'Attendance support continues.',
-          step_back_up_indicators: 'Attendance below 70% or a new police contact.',
-        },
-      },
-      new Date('2026-11-23T10:00:00Z'),
-    );
+    const { t, sw } = await haltonStepDown(w, person, '2026-12-03 10:00');
     const missing = await w
       .recordMeetingOutcome(
         { actor: actor(sw), ref: t.ref, meeting: 'final-cin', outcome: 'held' },
@@ -189,6 +201,73 @@ describe.each(databaseKinds)('council rules through the workflow on %s', (kind) 
     );
     expect(ended.state).toBe('withdrawn');
     expect(await db.prisma.timer.count({ where: { transferId: t.id, status: 'pending' } })).toBe(0);
+  });
+
+  it('Halton: the final CIN meeting the step-down request dates is confirmed when it is sent, with invites and its reminder', async () => {
+    db = await freshDatabase(kind);
+    const { w, person } = await councilWorkflow(db, 'halton');
+    const { t, sw } = await haltonStepDown(w, person, '2026-12-10 10:00');
+    const [meeting] = await db.prisma.meeting.findMany({ where: { transferId: t.id } });
+    expect([meeting?.meetingKey, meeting?.status, meeting?.scheduledAt?.toISOString()]).toEqual([
+      'final-cin',
+      'scheduled',
+      '2026-12-10T10:00:00.000Z',
+    ]);
+    const timers = await db.prisma.timer.findMany({
+      where: { transferId: t.id, kind: { startsWith: 'meeting' } },
+      orderBy: { dueAt: 'asc' },
+    });
+    // Chased as a confirmed meeting: the reminder the working day before at 09:00, then the unrecorded outcome.
+    expect(timers.map((x) => [x.kind, x.dueAt.toISOString()])).toEqual([
+      ['meeting_notice', '2026-12-09T09:00:00.000Z'],
+      ['meeting_unrecorded', expect.stringMatching(/^2026-12-11T/)],
+    ]);
+    const sent = await db.prisma.outbox.findMany({ where: { transferId: t.id } });
+    const invited = sent
+      .filter((r) => r.kind === 'invite')
+      .map((r) => (r.target as { personId: string }).personId)
+      .sort();
+    const seniors = w.directory
+      .members(t.receivingTeamId)
+      .filter((p) => p.roles.includes('senior') || p.roles.includes('team_manager'));
+    expect(invited).toContain(sw);
+    expect(invited.some((id) => seniors.some((p) => p.id === id))).toBe(true);
+    const note = sent.find((r) => r.idempotencyKey.startsWith('confirm:'));
+    expect((note?.payload as { text: string }).text).toMatch(
+      new RegExp(
+        `^The Final CIN meeting \\(Level of Need Review\\) for ${t.ref} is confirmed for 2026-12-10 10:00`,
+      ),
+    );
+  });
+
+  it('Halton: the MAP step-up meeting the request dates invites the allocated worker once the request is allocated', async () => {
+    db = await freshDatabase(kind);
+    const { w, person } = await councilWorkflow(db, 'halton');
+    const route = w.route('map-to-csc');
+    const { t } = await sendFromFirstService(w, person, 'map-to-csc', {
+      child_name: 'Ada Green',
+      child_dob: '2015-03-03',
+      increasing_needs: 'Needs have risen since the last MAP review.',
+      map_step_up_meeting_at: '2026-12-10 14:00',
+      map_step_up_meeting_venue: 'Widnes Hub',
+    });
+    const invites = async () =>
+      (await db.prisma.outbox.findMany({ where: { transferId: t.id, kind: 'invite' } }))
+        .map((r) => (r.target as { personId: string }).personId)
+        .sort();
+    // Nobody to invite yet: the lead professional and allocated worker are not known until allocation.
+    expect(await invites()).toEqual([]);
+    const manager = person(route.to.service, 'team_manager');
+    await w.accept({ actor: actor(manager), ref: t.ref }, new Date('2026-11-24T10:00:00Z'));
+    const worker = w.directory.members(t.receivingTeamId).find((p) => p.id !== manager);
+    if (!worker) throw new Error('nobody to allocate to');
+    await w.allocate(
+      { actor: actor(manager), ref: t.ref, workerId: worker.id },
+      new Date('2026-11-24T11:00:00Z'),
+    );
+    expect(await invites()).toEqual([worker.id]);
+    const [meeting] = await db.prisma.meeting.findMany({ where: { transferId: t.id } });
+    expect(meeting?.status).toBe('scheduled');
   });
 
   it('Hackney: a step-down to universal services needs no decision and tells the services in the plan', async () => {

@@ -319,8 +319,122 @@ describe.each(databaseKinds)('deadlines on %s', (kind) => {
       'new evidence',
     );
     expect(text(told.find((r) => r.kind === 'dm') as { payload: unknown })).toMatch(
-      /resolved at stage 2 .* the decision is overturned: the request is accepted\. Rationale: The new evidence/,
+      /resolved at stage 2 .* overturned: the request is accepted\. Rationale: The new evidence/,
     );
+  });
+
+  it('a decision that has not come is escalated by the sender: the chase stops and the ladder accepts for MASH', async () => {
+    const t = await w.start(stepUpToMash(), monday);
+    // Overdue on Friday: MASH's managers were chased.
+    await sweepDueTimers(w, store, at('2026-11-27T11:00:00Z'));
+    // Someone from neither side cannot; the card and the command say so before and after the form.
+    expect(await w.refusal(t.ref, 'sol', 'dispute')).toMatch(/^Only the sending side or a decider of MASH/);
+    expect(await w.refusal(t.ref, 'eve', 'dispute')).toBeNull();
+    const when = at('2026-11-27T12:00:00Z');
+    const escalated = await w.dispute(
+      { actor: slack('eve'), ref: t.ref, reason: 'No decision three days after the deadline.' },
+      when,
+    );
+    expect(escalated.state).toBe('disputed');
+    const d = await store.openDispute(t.id);
+    expect(d?.about).toBe('delay');
+    const pings = (await sent(t.id, when)).filter((r) => r.idempotencyKey.startsWith('ladder:'));
+    expect(pings.map((r) => r.kind)).toContain('escalation');
+    expect(text(pings[0] as { payload: unknown })).toMatch(
+      new RegExp(`^${t.ref} decision delayed, stage 1 of`),
+    );
+    const audit = await db.prisma.auditEvent.findMany({
+      where: { transferId: t.id, action: 'escalate_delay' },
+    });
+    expect(audit).toHaveLength(1);
+    // The decision chase is over: the next rung up the line is never pinged.
+    const chases = await db.prisma.timer.findMany({
+      where: { transferId: t.id, kind: { in: ['decision_reminder', 'decision_due'] } },
+    });
+    expect(chases.map((c) => c.status)).not.toContain('pending');
+    const later = await sweepDueTimers(w, store, at('2026-11-30T17:00:00Z'));
+    expect(later.handled.map((h) => h.kind)).not.toContain('decision_due');
+
+    const resolver = w.stagePeople(escalated, d as NonNullable<typeof d>, 'receiving')[0];
+    if (!resolver) throw new Error('nobody at stage 1 for MASH');
+    const decided = at('2026-11-30T10:00:00Z');
+    const resolved = await w.resolve(
+      {
+        actor: slack(resolver.id),
+        ref: t.ref,
+        outcome: 'overturned',
+        rationale: 'MASH takes it: the threshold is met.',
+      },
+      decided,
+    );
+    expect([resolved.state, resolved.holder, resolved.decision?.action]).toEqual([
+      'resolved',
+      'receiving',
+      'accept',
+    ]);
+    const told = (await sent(t.id, decided)).filter(
+      (r) => r.idempotencyKey.startsWith('resolved:') && r.kind === 'dm',
+    );
+    expect(text(told[0] as { payload: unknown })).toMatch(
+      new RegExp(
+        `^The delayed decision on ${t.ref} was resolved at stage 1 .*: accepted: the receiving team takes the request.`,
+      ),
+    );
+    const allocated = await w.allocate(
+      { actor: slack('mo'), ref: t.ref, workerId: 'mia' },
+      at('2026-11-30T11:00:00Z'),
+    );
+    expect(allocated.state).toBe('allocated');
+  });
+
+  it('a request stuck on a question is escalated by the receiving team; “not accepted” leaves the case with the sender', async () => {
+    const t = await w.start(stepUpToMash(), monday);
+    await w.requestInfo(
+      { actor: slack('mo'), ref: t.ref, question: 'Which school does the child attend now?' },
+      at('2026-11-23T11:00:00Z'),
+    );
+    const escalated = await w.dispute(
+      { actor: slack('mo'), ref: t.ref, reason: 'No answer for two weeks; we cannot decide.' },
+      at('2026-12-07T10:00:00Z'),
+    );
+    expect(escalated.state).toBe('disputed');
+    // Once with the ladder, neither side can escalate the delay again.
+    expect(
+      (
+        await refusal(
+          w.dispute(
+            { actor: slack('eve'), ref: t.ref, reason: 'Again, please.' },
+            at('2026-12-07T11:00:00Z'),
+          ),
+        )
+      ).message,
+    ).toBe(`${t.ref} is disputed, so you cannot dispute it now.`);
+    const d = await store.openDispute(t.id);
+    const resolver = w.stagePeople(escalated, d as NonNullable<typeof d>, 'sending')[0];
+    if (!resolver) throw new Error('nobody at stage 1 for Early Help');
+    const resolved = await w.resolve(
+      {
+        actor: slack(resolver.id),
+        ref: t.ref,
+        outcome: 'upheld',
+        rationale: 'Early Help keeps the plan for now.',
+      },
+      at('2026-12-07T12:00:00Z'),
+    );
+    expect([resolved.state, resolved.holder, resolved.decision?.action]).toEqual([
+      'resolved',
+      'sending',
+      'decline',
+    ]);
+    expect(
+      (
+        await refusal(
+          w.allocate({ actor: slack('mo'), ref: t.ref, workerId: 'mia' }, at('2026-12-07T13:00:00Z')),
+        )
+      ).message,
+    ).toBe(`The disagreement about ${t.ref} upheld the decision, so there is nothing to allocate.`);
+    const closed = await w.close({ actor: slack('eve'), ref: t.ref }, at('2026-12-07T14:00:00Z'));
+    expect(closed.state).toBe('closed');
   });
 
   it('Halton’s rule (on Hackney’s data): a step-up about a child with an open early help plan tells the plan’s lead professional', async () => {

@@ -19,6 +19,7 @@ const BUILT_IN = [
   '20261123090000_init',
   '20261123140000_message_refs',
   '20261124090000_meeting_proposals_global_timers',
+  '20261125090000_dispute_about',
 ];
 const ZERO_HASH = '0'.repeat(64);
 
@@ -174,6 +175,7 @@ describe.each(databaseKinds)('store on %s', (kind) => {
         id: 'd-1',
         transferId: 'tr-1',
         openedById: 'sam',
+        about: 'delay',
         reason: 'threshold_not_met',
         ladder: [
           { id: 'tm', waitHours: 48, notify: ['team_manager'] },
@@ -195,10 +197,13 @@ describe.each(databaseKinds)('store on %s', (kind) => {
         resolvedAt: null,
       };
       expect(await db.prisma.dispute.create({ data: dispute })).toEqual(dispute);
-      await db.prisma.dispute.create({ data: disputeBare });
+      // "about" left out: a dispute is about a decision unless it says otherwise.
+      const { about: _about, ...withoutAbout } = disputeBare;
+      await db.prisma.dispute.create({ data: withoutAbout });
       expect(await db.prisma.dispute.findUniqueOrThrow({ where: { id: 'd-1' } })).toEqual(dispute);
       expect(await db.prisma.dispute.findUniqueOrThrow({ where: { id: 'd-2' } })).toEqual({
         ...disputeBare,
+        about: 'decision',
         resolution: null,
       });
 

@@ -76,7 +76,7 @@ export const helpText = [
   '• `/stepup`, `/stepdown`, `/stepin`: start a request (the routes offered depend on your team)',
   '• `/transfer status SW-000012`: where a request is, who holds the case, the next deadline',
   "• `/transfer list` (yours) or `/transfer list team` (your team's): open requests with states and deadlines",
-  '• `/transfer dispute SW-000012`: disagree with a decision (it goes up the escalation ladder)',
+  '• `/transfer dispute SW-000012`: disagree with a decision, or escalate one that has not come (it goes up the escalation ladder)',
   '• `/transfer withdraw SW-000012`: withdraw a request you made',
   "• `/transfer link <team id>` (admins): post that team's requests in this channel; `/transfer link escalation` for escalations",
   'A child at risk of significant harm now: phone, never Stepwise.',

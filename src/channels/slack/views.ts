@@ -174,7 +174,9 @@ export async function formModal(name: FormName, ctx: FormContext): Promise<Slack
   if (!data) return null;
   return toSlackModal(renderCard(`forms/${name}`, data), {
     callbackId: `${callbacks.formPrefix}${name}`,
-    title: formTitles[name],
+    // The dispute form is also "Escalate the delay": its own button title names it.
+    title:
+      'submitTitle' in data && typeof data.submitTitle === 'string' ? data.submitTitle : formTitles[name],
     close: 'Cancel',
   });
 }

@@ -305,6 +305,7 @@ export function sampleDispute(
     id: `d-${t.id}`,
     transferId: t.id,
     openedById: t.requesterId,
+    about: 'decision',
     reason: `${secrets.narrative} ${secrets.childName} needs more than universal support.`,
     ladder: structuredClone(ladder) as DisputeRow['ladder'],
     stageIndex,

@@ -5,6 +5,7 @@ import { renderCard } from '../../../src/cards/render.ts';
 import {
   channelView,
   disputeCardData,
+  disputeFormData,
   formSubmission,
   meetingCardData,
   parseRequestSubmission,
@@ -12,6 +13,7 @@ import {
   requestCardData,
   requestFormData,
   requestFormInputId,
+  resolveFormData,
 } from '../../../src/cards/view.ts';
 import { parseForm } from '../../../src/domain/form.ts';
 import { consentSchema } from '../../../src/domain/rules.ts';
@@ -44,7 +46,9 @@ describe('request card actions', () => {
   it('in the channel: the deciders’ actions allowed in the state, each with the transfer id and version', () => {
     const t = sampleTransfer(manchester, cin, 'submitted');
     const data = requestCardData({ ...manchester, transfer: t, now });
-    expect(offered(data)).toEqual(['accept', 'request-info', 'decline', 'advice-only']);
+    expect(offered(data)).toEqual(['accept', 'request-info', 'decline', 'advice-only', 'dispute']);
+    // The dispute form, before a decision, escalates the delay.
+    expect(data.forms.find((f) => f.form === 'dispute')?.title).toBe('Escalate the delay');
     for (const b of data.buttons) expect(b.data).toMatchObject({ transferId: t.id, version: t.version });
     for (const f of data.forms) {
       expect((f.subcard.data as { submit: object }).submit).toMatchObject({
@@ -67,8 +71,12 @@ describe('request card actions', () => {
     expect(offered(requestCardData({ ...manchester, transfer: more, now, viewer: requester }))).toEqual([
       'resubmit',
       'withdraw',
+      'dispute',
     ]);
-    expect(offered(requestCardData({ ...manchester, transfer: more, now, viewer: decider }))).toEqual([]);
+    // Either side may escalate a request stuck on a question.
+    expect(offered(requestCardData({ ...manchester, transfer: more, now, viewer: decider }))).toEqual([
+      'dispute',
+    ]);
     const declined = sampleTransfer(manchester, cin, 'declined');
     expect(offered(requestCardData({ ...manchester, transfer: declined, now, viewer: requester }))).toEqual([
       'dispute',
@@ -161,7 +169,29 @@ describe('dispute and meeting cards', () => {
     });
     expect(done.buttons).toEqual([]);
     expect(done.forms).toEqual([]);
-    expect(done.resolution).toMatch(/^Upheld by /);
+    expect(done.resolution).toMatch(/^Upheld: the decision stands, by /);
+  });
+
+  it('a delayed decision: “decision delayed” on the card, and the ladder decides accepted or not accepted', () => {
+    const t = sampleTransfer(manchester, cin, 'disputed');
+    const dispute = { ...sampleDispute(manchester, cin, t, 0), about: 'delay' as const };
+    const data = disputeCardData({ ...manchester, transfer: t, now, dispute });
+    expect(data.title).toBe('SW-000012 · decision delayed, stage 1 of 4');
+    const form = resolveFormData({ transfer: t, profile: manchester.profile, dispute });
+    expect(form.heading).toBe('Decide the delayed request SW-000012');
+    expect(form.outcomes).toEqual([
+      { title: 'Accepted: the receiving team takes the request', value: 'overturned' },
+      { title: 'Not accepted: the sending team keeps the case', value: 'upheld' },
+    ]);
+    const rendered = JSON.stringify(renderCard('forms/resolve', form));
+    expect(rendered).toContain('Not accepted: the sending team keeps the case');
+    const waiting = sampleTransfer(manchester, cin, 'submitted');
+    const ask = disputeFormData({ transfer: waiting, profile: manchester.profile });
+    expect([ask.heading, ask.reasonLabel, ask.submitTitle]).toEqual([
+      'Escalate the delay on SW-000012',
+      'Why the decision is stuck',
+      'Escalate the delay',
+    ]);
   });
 
   it('meeting: slots before the due time, another time, the outcome with the meeting’s own outcomes', () => {

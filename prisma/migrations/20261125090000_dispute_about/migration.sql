@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "dispute" ADD COLUMN "about" TEXT NOT NULL DEFAULT 'decision';
