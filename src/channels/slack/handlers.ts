@@ -10,14 +10,7 @@ import type { WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
 import { ZodError } from 'zod';
 import type { App } from '../../app.ts';
-import {
-  type ActionPayload,
-  type FormName,
-  formNames,
-  formVerb,
-  parseActionValue,
-  verbOfActionId,
-} from '../../cards/actions.ts';
+import { type FormName, formNames, formVerb, parseActionValue, verbOfActionId } from '../../cards/actions.ts';
 import { type SlackView, slackStateToInputs, toSlackMessage } from '../../cards/blockkit.ts';
 import { renderCard } from '../../cards/render.ts';
 import {
@@ -36,7 +29,7 @@ import { linkPersonUser, linkTeamChannel } from '../../store/directory-store.ts'
 import type { MessageRefStore } from '../../store/message-ref-store.ts';
 import type { PrismaOutboxStore } from '../../store/outbox-store.ts';
 import { EmergencyRoute, WorkflowError } from '../../workflow/errors.ts';
-import type { TransferRow } from '../../workflow/ports.ts';
+import { type Fields, runVerb } from '../verbs.ts';
 import { CommandUsageError, helpText, parseTransferCommand, requestCommands } from './commands.ts';
 import { escalationChannelSetting } from './sender.ts';
 import {
@@ -75,55 +68,6 @@ const firstLine = (e: unknown) =>
   String((e as Error)?.message ?? e)
     .split('\n')[0]
     ?.slice(0, 200);
-
-type Fields = Record<string, unknown>;
-const pick = (fields: Fields, keys: readonly string[]) =>
-  Object.fromEntries(keys.filter((k) => fields[k] !== undefined).map((k) => [k, fields[k]]));
-
-/** Runs a verb on the workflow with the fields its command takes (a crafted extra field is dropped). */
-function runVerb(
-  app: App,
-  verb: ActionPayload['action'],
-  base: { actor: { personId: string; surface: 'slack' }; ref: string; expectedVersion: number },
-  f: Fields,
-  now: Date,
-): Promise<TransferRow> {
-  const w = app.workflow;
-  // The workflow validates every field with its own zod schema; this only drops fields the command does not take.
-  const s = (keys: string[]) => ({ ...base, ...pick(f, keys) }) as never;
-  switch (verb) {
-    case 'accept':
-      return w.accept(s(['note']), now);
-    case 'decline':
-      return w.decline(s(['reason', 'text']), now);
-    case 'request_info':
-      return w.requestInfo(s(['question']), now);
-    case 'advice_only':
-      return w.adviceOnly(s(['advice']), now);
-    case 'allocate':
-      return w.allocate(s(['workerId', 'service', 'note']), now);
-    case 'resubmit':
-      return w.resubmit(s(['answer']), now);
-    case 'withdraw':
-      return w.withdraw(s(['reason']), now);
-    case 'dispute':
-      return w.dispute(s(['reason']), now);
-    case 'escalate':
-      return w.escalate(s(['note']), now);
-    case 'resolve':
-      return w.resolve(s(['outcome', 'rationale']), now);
-    case 'schedule_meeting':
-      return w.scheduleMeeting(s(['meeting', 'at']), now);
-    case 'propose_meeting':
-      return w.proposeMeeting(s(['meeting', 'at']), now);
-    case 'confirm_meeting':
-      return w.confirmMeeting(s(['meeting']), now);
-    case 'meeting_outcome':
-      return w.recordMeetingOutcome(s(['meeting', 'outcome', 'result', 'reason', 'at']), now);
-    default:
-      throw new WorkflowError('invalid', 'That button does not do anything on its own.');
-  }
-}
 
 export function registerSlackHandlers(bolt: BoltApp, deps: SlackDeps): void {
   const { log } = deps;

@@ -7,23 +7,20 @@
 import type { WebClient } from '@slack/web-api';
 import type { App } from '../../app.ts';
 import { type SlackMessage, toSlackMessage } from '../../cards/blockkit.ts';
-import { meetingInvite } from '../../cards/invite.ts';
-import { renderCard } from '../../cards/render.ts';
-import {
-  digestFromItems,
-  disputeCardData,
-  meetingCardData,
-  type ReminderKind,
-  reminderData,
-  requestCardData,
-  routeKindLabels,
-} from '../../cards/view.ts';
-import { isDurationUnit } from '../../domain/calendar.ts';
 import type { Person } from '../../domain/directory.ts';
 import { linkPersonUser } from '../../store/directory-store.ts';
 import type { MessageRef, MessageRefStore } from '../../store/message-ref-store.ts';
 import { type OutboxMessage, RetryableSendError, type Sender } from '../../workflow/outbox.ts';
 import type { TransferRow } from '../../workflow/ports.ts';
+import {
+  digestCard,
+  disputeCard,
+  inviteFile,
+  meetingCard,
+  meetingTeams,
+  reminderCard,
+  requestCard,
+} from '../compose.ts';
 
 export const escalationChannelSetting = 'slack.escalation_channel';
 
@@ -165,36 +162,13 @@ export class SlackSender implements Sender {
 
   /** The channel card as it should look now. */
   private async cardMessage(t: TransferRow, viewer?: Person): Promise<SlackMessage> {
-    const [meetings, dispute] = await Promise.all([
-      this.app.store.meetings(t.id),
-      this.app.store.openDispute(t.id),
-    ]);
-    const data = requestCardData({
-      transfer: t,
-      profile: this.app.profile,
-      directory: this.app.workflow.directory,
-      calendar: this.app.calendar,
-      now: this.deps.now(),
-      meetings,
-      dispute,
-      ...(viewer ? { viewer } : {}),
-    });
-    return toSlackMessage(renderCard('request-card', data));
+    return toSlackMessage(await requestCard(this.app, t, this.deps.now(), viewer));
   }
 
   /** The disagreement's card (its stage, who resolves it, Resolve and Escalate now), for the people at the stage. */
   private async disputeMessage(t: TransferRow): Promise<SlackMessage | null> {
-    const dispute = await this.app.store.openDispute(t.id);
-    if (!dispute) return null;
-    const data = disputeCardData({
-      transfer: t,
-      profile: this.app.profile,
-      directory: this.app.workflow.directory,
-      calendar: this.app.calendar,
-      now: this.deps.now(),
-      dispute,
-    });
-    return toSlackMessage(renderCard('dispute', data));
+    const card = await disputeCard(this.app, t, this.deps.now());
+    return card ? toSlackMessage(card) : null;
   }
 
   /** Posts the card the first time, updates it after; returns where it is. Skips a card already up to date. */
@@ -214,28 +188,14 @@ export class SlackSender implements Sender {
     const t = await this.app.store.find(transferId);
     if (!t) return;
     const meetings = await this.app.store.meetings(t.id);
-    const teams = [t.receivingTeamId, t.sendingTeamId].filter(
-      (id, i, all) => all.indexOf(id) === i && this.app.workflow.directory.team(id)?.slackChannel,
-    );
+    const teams = meetingTeams(t).filter((id) => this.app.workflow.directory.team(id)?.slackChannel);
     for (const meeting of meetings) {
       let message: SlackMessage | null = null;
       for (const teamId of teams) {
         const purpose = `meeting:${meeting.meetingKey}:${teamId}`;
         const saved = await this.deps.refs.get(t.id, 'slack', purpose);
         if (saved && saved.version >= t.version) continue;
-        message ??= toSlackMessage(
-          renderCard(
-            'meeting',
-            meetingCardData({
-              transfer: t,
-              profile: this.app.profile,
-              directory: this.app.workflow.directory,
-              calendar: this.app.calendar,
-              now: this.deps.now(),
-              meeting,
-            }),
-          ),
-        );
+        message ??= toSlackMessage(meetingCard(this.app, t, meeting, this.deps.now()));
         await this.postOrUpdate(t, purpose, this.teamChannel(teamId), saved, message);
       }
     }
@@ -276,50 +236,17 @@ export class SlackSender implements Sender {
   /** A chase in the team's channel, as the reminder card: what is due, when, and who holds the case. */
   private async reminder(m: OutboxMessage, text: string): Promise<void> {
     const t = await this.transferRow(this.transferOf(m));
-    const r = (m.payload.reminder ?? {}) as {
-      kind?: ReminderKind;
-      dueAt?: string;
-      label?: string;
-      unit?: string;
-    };
     const channel = this.teamChannel(String(m.target.teamId ?? t.receivingTeamId));
-    const data = reminderData({
-      transfer: t,
-      profile: this.app.profile,
-      directory: this.app.workflow.directory,
-      calendar: this.app.calendar,
-      now: this.deps.now(),
-      kind: r.kind ?? 'decision',
-      dueAt: new Date(r.dueAt ?? this.deps.now()),
-      ...(r.label ? { label: r.label } : {}),
-      ...(isDurationUnit(r.unit) ? { unit: r.unit } : {}),
-    });
     await this.deps.client.chat.postMessage({
       channel,
-      ...toSlackMessage(renderCard('reminder', data)),
+      ...toSlackMessage(reminderCard(this.app, t, m, this.deps.now())),
       text,
     });
   }
 
   /** A digest the sweep wrote (an agenda to a team's channel, an overdue list to a manager). */
   private async digest(m: OutboxMessage, text: string): Promise<void> {
-    const p = m.payload as {
-      title?: string;
-      intro?: string;
-      items?: { ref: string; stateLabel: string; dueText: string }[];
-      emptyText?: string;
-    };
-    const card = toSlackMessage(
-      renderCard(
-        'digest',
-        digestFromItems({
-          title: p.title ?? 'Stepwise',
-          items: p.items ?? [],
-          ...(p.intro ? { intro: p.intro } : {}),
-          ...(p.emptyText ? { emptyText: p.emptyText } : {}),
-        }),
-      ),
-    );
+    const card = toSlackMessage(digestCard(m));
     const channel =
       typeof m.target.teamId === 'string'
         ? this.teamChannel(m.target.teamId)
@@ -330,31 +257,13 @@ export class SlackSender implements Sender {
   /** A meeting's calendar invite, uploaded into the person's DM as an .ics file. */
   private async invite(m: OutboxMessage, text: string): Promise<void> {
     const t = await this.transferRow(this.transferOf(m));
-    const p = m.payload as {
-      meetingId: string;
-      label: string;
-      at: string;
-      minutes: number;
-      sequence: number;
-      attendees: { name: string; email: string | null }[];
-    };
-    const route = this.app.workflow.route(t.routeId);
-    const file = meetingInvite({
-      meetingId: p.meetingId,
-      ref: t.ref,
-      label: p.label,
-      at: new Date(p.at),
-      minutes: p.minutes,
-      sequence: p.sequence,
-      attendees: p.attendees ?? [],
-      about: `${routeKindLabels[route.kind as keyof typeof routeKindLabels] ?? route.kind}: ${route.name}; ${this.app.workflow.teamName(t.sendingTeamId)} and ${this.app.workflow.teamName(t.receivingTeamId)}.`,
-    });
+    const file = inviteFile(this.app, t, m);
     const channel = await this.dmChannel(String(m.target.personId ?? ''));
     await this.deps.client.filesUploadV2({
       channel_id: channel,
       file: Buffer.from(file.content, 'utf8'),
       filename: file.filename,
-      title: `${p.label}: ${t.ref}`,
+      title: file.title,
       initial_comment: text,
     });
   }

@@ -1,0 +1,122 @@
+/**
+ * What each outbox message looks like as an Adaptive Card, for every surface: the request card (for a channel,
+ * or for one person), the disagreement's card, meeting cards, reminders, digests and calendar invites. A surface
+ * only turns these into its own format (Block Kit for Slack; as they are for Teams and the local workspace).
+ */
+import type { App } from '../app.ts';
+import { meetingInvite } from '../cards/invite.ts';
+import { type AdaptiveCardJson, renderCard } from '../cards/render.ts';
+import {
+  digestFromItems,
+  disputeCardData,
+  meetingCardData,
+  type ReminderKind,
+  reminderData,
+  requestCardData,
+  routeKindLabels,
+} from '../cards/view.ts';
+import { isDurationUnit } from '../domain/calendar.ts';
+import type { Person } from '../domain/directory.ts';
+import type { OutboxMessage } from '../workflow/outbox.ts';
+import type { MeetingRow, TransferRow } from '../workflow/ports.ts';
+
+/** What every card needs besides its transfer. */
+function basics(app: App, now: Date) {
+  return { profile: app.profile, directory: app.workflow.directory, calendar: app.calendar, now };
+}
+
+/** The request card as it should look now: for the channel (the deciders' actions), or for one person. */
+export async function requestCard(
+  app: App,
+  t: TransferRow,
+  now: Date,
+  viewer?: Person,
+): Promise<AdaptiveCardJson> {
+  const [meetings, dispute] = await Promise.all([app.store.meetings(t.id), app.store.openDispute(t.id)]);
+  return renderCard(
+    'request-card',
+    requestCardData({ ...basics(app, now), transfer: t, meetings, dispute, ...(viewer ? { viewer } : {}) }),
+  );
+}
+
+/** The open disagreement's card (its stage, who resolves it, Resolve and Escalate now), or null if none is open. */
+export async function disputeCard(app: App, t: TransferRow, now: Date): Promise<AdaptiveCardJson | null> {
+  const dispute = await app.store.openDispute(t.id);
+  return dispute
+    ? renderCard('dispute', disputeCardData({ ...basics(app, now), transfer: t, dispute }))
+    : null;
+}
+
+export function meetingCard(app: App, t: TransferRow, meeting: MeetingRow, now: Date): AdaptiveCardJson {
+  return renderCard('meeting', meetingCardData({ ...basics(app, now), transfer: t, meeting }));
+}
+
+/** The teams whose channels show a transfer's meeting cards: the receiving team's, then the sending team's. */
+export function meetingTeams(t: TransferRow): string[] {
+  return [t.receivingTeamId, t.sendingTeamId].filter((id, i, all) => all.indexOf(id) === i);
+}
+
+/** A chase in a team's channel: what is due, when, and who holds the case. */
+export function reminderCard(app: App, t: TransferRow, m: OutboxMessage, now: Date): AdaptiveCardJson {
+  const r = (m.payload.reminder ?? {}) as {
+    kind?: ReminderKind;
+    dueAt?: string;
+    label?: string;
+    unit?: string;
+  };
+  return renderCard(
+    'reminder',
+    reminderData({
+      ...basics(app, now),
+      transfer: t,
+      kind: r.kind ?? 'decision',
+      dueAt: new Date(r.dueAt ?? now),
+      ...(r.label ? { label: r.label } : {}),
+      ...(isDurationUnit(r.unit) ? { unit: r.unit } : {}),
+    }),
+  );
+}
+
+/** A digest the sweep wrote (an agenda to a team's channel, an overdue list to a manager). */
+export function digestCard(m: OutboxMessage): AdaptiveCardJson {
+  const p = m.payload as {
+    title?: string;
+    intro?: string;
+    items?: { ref: string; stateLabel: string; dueText: string }[];
+    emptyText?: string;
+  };
+  return renderCard(
+    'digest',
+    digestFromItems({
+      title: p.title ?? 'Stepwise',
+      items: p.items ?? [],
+      ...(p.intro ? { intro: p.intro } : {}),
+      ...(p.emptyText ? { emptyText: p.emptyText } : {}),
+    }),
+  );
+}
+
+/** A meeting's calendar invite (.ics) from an `invite` message, with the title a surface shows beside it. */
+export function inviteFile(app: App, t: TransferRow, m: OutboxMessage) {
+  const p = m.payload as {
+    meetingId: string;
+    label: string;
+    at: string;
+    minutes: number;
+    sequence: number;
+    attendees: { name: string; email: string | null }[];
+  };
+  const route = app.workflow.route(t.routeId);
+  const kind = routeKindLabels[route.kind as keyof typeof routeKindLabels] ?? route.kind;
+  const file = meetingInvite({
+    meetingId: p.meetingId,
+    ref: t.ref,
+    label: p.label,
+    at: new Date(p.at),
+    minutes: p.minutes,
+    sequence: p.sequence,
+    attendees: p.attendees ?? [],
+    about: `${kind}: ${route.name}; ${app.workflow.teamName(t.sendingTeamId)} and ${app.workflow.teamName(t.receivingTeamId)}.`,
+  });
+  return { ...file, title: `${p.label}: ${t.ref}` };
+}
