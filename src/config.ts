@@ -33,6 +33,8 @@ export const configSchema = z.object({
     .string()
     .refine((e) => cron.validate(e), 'a cron expression such as "* * * * *" (every minute)')
     .default('* * * * *'),
+  /** The local workspace's access token: required when HOST is not a loopback address. */
+  STEPWISE_WORKSPACE_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
   STEPWISE_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 export type Config = z.infer<typeof configSchema>;
@@ -56,6 +58,20 @@ export function slackConfig(config: Config) {
 export type SlackConfig = NonNullable<ReturnType<typeof slackConfig>>;
 
 export class ConfigError extends Error {}
+
+const loopback = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/;
+
+/**
+ * The local workspace's token when it is needed: the workspace lets a person say who they are, so anywhere but
+ * a loopback address it must be behind a token. Refusing to start is clearer than an open door.
+ */
+export function workspaceToken(config: Config): string | undefined {
+  if (!loopback.test(config.HOST) && !config.STEPWISE_WORKSPACE_TOKEN)
+    throw new ConfigError(
+      `HOST is ${config.HOST}, not a loopback address: the local workspace then needs STEPWISE_WORKSPACE_TOKEN (at least 16 characters), or keep HOST=127.0.0.1`,
+    );
+  return config.STEPWISE_WORKSPACE_TOKEN;
+}
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const blank = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== ''));

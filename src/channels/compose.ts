@@ -7,6 +7,7 @@ import type { App } from '../app.ts';
 import { meetingInvite } from '../cards/invite.ts';
 import { type AdaptiveCardJson, renderCard } from '../cards/render.ts';
 import {
+  digestData,
   digestFromItems,
   disputeCardData,
   meetingCardData,
@@ -14,9 +15,11 @@ import {
   reminderData,
   requestCardData,
   routeKindLabels,
+  statusData,
 } from '../cards/view.ts';
 import { isDurationUnit } from '../domain/calendar.ts';
 import type { Person } from '../domain/directory.ts';
+import { finalStates } from '../domain/lifecycle.ts';
 import type { OutboxMessage } from '../workflow/outbox.ts';
 import type { MeetingRow, TransferRow } from '../workflow/ports.ts';
 
@@ -119,4 +122,55 @@ export function inviteFile(app: App, t: TransferRow, m: OutboxMessage) {
     about: `${kind}: ${route.name}; ${app.workflow.teamName(t.sendingTeamId)} and ${app.workflow.teamName(t.receivingTeamId)}.`,
   });
   return { ...file, title: `${p.label}: ${t.ref}` };
+}
+
+/** `/transfer status`: where a request is; the decision's own words only for the people involved in it. */
+export async function statusCard(
+  app: App,
+  t: TransferRow,
+  person: Person,
+  now: Date,
+): Promise<AdaptiveCardJson> {
+  const [meetings, dispute] = await Promise.all([app.store.meetings(t.id), app.store.openDispute(t.id)]);
+  const involved =
+    app.workflow.isSender(t, person) ||
+    person.teamId === t.receivingTeamId ||
+    t.allocation?.workerId === person.id;
+  return renderCard(
+    'status',
+    statusData({ ...basics(app, now), transfer: t, meetings, dispute, includeText: involved }),
+  );
+}
+
+/** `/transfer list`: a person's own open requests, or their team's, with states and deadlines. */
+export async function listCard(
+  app: App,
+  person: Person,
+  scope: 'mine' | 'team',
+  now: Date,
+): Promise<AdaptiveCardJson> {
+  const transfers = (
+    await app.store.list(
+      scope === 'mine' ? { requesterId: person.id, limit: 100 } : { teamIds: [person.teamId], limit: 100 },
+    )
+  ).filter((t) => !(finalStates as readonly string[]).includes(t.state));
+  const meetings: Record<string, MeetingRow[]> = {};
+  const disputes: Record<string, Awaited<ReturnType<typeof app.store.openDispute>>> = {};
+  await Promise.all(
+    transfers.map(async (t) => {
+      meetings[t.id] = await app.store.meetings(t.id);
+      disputes[t.id] = await app.store.openDispute(t.id);
+    }),
+  );
+  return renderCard(
+    'digest',
+    digestData({
+      ...basics(app, now),
+      title:
+        scope === 'mine' ? 'Your open requests' : `${app.workflow.teamName(person.teamId)}: open requests`,
+      transfers,
+      meetings,
+      disputes,
+    }),
+  );
 }

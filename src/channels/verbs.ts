@@ -4,6 +4,8 @@
  */
 import type { App } from '../app.ts';
 import type { ActionPayload } from '../cards/actions.ts';
+import { parseRequestSubmission } from '../cards/view.ts';
+import type { Route } from '../domain/profile.ts';
 import type { Surface } from '../workflow/commands.ts';
 import { WorkflowError } from '../workflow/errors.ts';
 import type { TransferRow } from '../workflow/ports.ts';
@@ -55,4 +57,27 @@ export function runVerb(
     default:
       throw new WorkflowError('invalid', 'That button does not do anything on its own.');
   }
+}
+
+/** The request form's submission (inputs keyed by input id, on any surface) as the start of a request. */
+export function startRequest(
+  app: App,
+  actor: { personId: string; surface: Surface },
+  route: Route,
+  inputs: Readonly<Record<string, unknown>>,
+  now: Date,
+): Promise<TransferRow> {
+  const sub = parseRequestSubmission(route, inputs);
+  return app.workflow.start(
+    {
+      actor,
+      routeId: route.id,
+      form: sub.form,
+      consent: sub.consent as never,
+      ...(sub.receivingTeamId ? { receivingTeamId: sub.receivingTeamId } : {}),
+      significantHarm: sub.significantHarm,
+      confirmWarnings: sub.confirmWarnings,
+    },
+    now,
+  );
 }

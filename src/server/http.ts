@@ -20,10 +20,20 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
   res.end(text);
 }
 
+/** A route ending in `*` serves every path under it (e.g. `GET /local/files/*`). */
+function prefixed(routes: Routes, method: string, path: string): Handler | undefined {
+  for (const [key, handler] of Object.entries(routes)) {
+    if (!key.endsWith('*')) continue;
+    const [m, prefix = ''] = key.split(' ');
+    if (m === method && path.startsWith(prefix.slice(0, -1))) return handler;
+  }
+  return undefined;
+}
+
 export function createHttpServer(routes: Routes, log: Logger): Server {
   return createServer(async (req, res) => {
     const path = (req.url ?? '/').split('?')[0];
-    const handler = routes[`${req.method} ${path}`];
+    const handler = routes[`${req.method} ${path}`] ?? prefixed(routes, req.method ?? '', path ?? '/');
     if (!handler) {
       const known = Object.keys(routes).some((k) => k.endsWith(` ${path}`));
       sendJson(res, known ? 405 : 404, { error: known ? 'method not allowed' : 'not found' });

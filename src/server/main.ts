@@ -7,8 +7,10 @@
 import cron from 'node-cron';
 import pino, { type Logger } from 'pino';
 import { type App, openApp } from '../app.ts';
+import { createLocalWorkspace, type LocalWorkspace } from '../channels/local/index.ts';
 import { createSlackSurface, type SlackSurface } from '../channels/slack/index.ts';
-import { type Config, slackConfig } from '../config.ts';
+import { type Clock, systemClock } from '../clock.ts';
+import { type Config, slackConfig, workspaceToken } from '../config.ts';
 import { PrismaOutboxStore } from '../store/outbox-store.ts';
 import { sweepDueTimers } from '../workflow/sweep.ts';
 import { createHttpServer, type Routes, sendJson } from './http.ts';
@@ -19,6 +21,9 @@ export interface RunningServer {
   port: number;
   url: string;
   slack: SlackSurface | null;
+  /** The local workspace, when no chat platform is configured. */
+  local: LocalWorkspace | null;
+  clock: Clock;
   pump: OutboxPump | null;
   close(): Promise<void>;
 }
@@ -34,17 +39,28 @@ export interface StartOptions {
 export async function startServer(config: Config, opts: StartOptions = {}): Promise<RunningServer> {
   const log = opts.log ?? pino({ level: config.STEPWISE_LOG_LEVEL, base: { app: 'stepwise' } });
   const slackSettings = slackConfig(config);
+  // Checked before anything opens: a workspace on a public address without a token does not start.
+  const token = slackSettings ? undefined : workspaceToken(config);
   const app = await openApp(config, { log: (line) => log.info(line), demoDirectory: true });
   const started = Date.now();
   const outbox = new PrismaOutboxStore(app.db.prisma);
   let pump: OutboxPump | null = null;
   const kick = () => void pump?.kick();
   const slack = slackSettings ? createSlackSurface(app, slackSettings, { outbox, kick, log }) : null;
-  if (slack)
-    pump = new OutboxPump(outbox, slack.sender, log, {
+  const local = slack
+    ? null
+    : await createLocalWorkspace(app, { kick: () => pump?.kick(), log, token }).catch(async (e) => {
+        await app.close();
+        throw e;
+      });
+  const clock: Clock = local?.clock ?? systemClock;
+  const sender = slack?.sender ?? local?.sender;
+  if (sender)
+    pump = new OutboxPump(outbox, sender, log, {
       intervalMs: opts.outboxIntervalMs ?? 1000,
       // Eight transfers' messages at a time; Slack's per-channel rate limit answers 429, which waits and retries.
       concurrency: 8,
+      now: () => clock.now(),
     });
 
   const routes: Routes = {
@@ -55,6 +71,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
         protocol: app.profile.id,
         database: app.db.kind,
         slack: slack ? (slackSettings?.appToken ? 'socket mode' : 'http') : 'not configured',
+        workspace: local ? 'on' : 'off',
         uptimeSeconds: Math.round((Date.now() - started) / 1000),
       });
     },
@@ -67,10 +84,11 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
             : 'Slack is not configured: set SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN',
         })),
   };
+  if (local) Object.assign(routes, local.routes);
   const server = createHttpServer(routes, log);
   const sweep = async () => {
     try {
-      const report = await sweepDueTimers(app.workflow, app.store, new Date());
+      const report = await sweepDueTimers(app.workflow, app.store, clock.now());
       if (report.handled.length) {
         log.info({ handled: report.handled.length, skipped: report.skipped }, 'timer sweep');
         kick();
@@ -102,8 +120,11 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     port,
     url: `http://${config.HOST}:${port}`,
     slack,
+    local,
+    clock,
     pump,
     close: async () => {
+      local?.close();
       await task?.stop();
       await pump?.stop();
       await slack?.stop();
@@ -124,10 +145,14 @@ export async function serve(config: Config): Promise<void> {
     { protocol: app.profile.id, database: app.db.describe, port: running.port },
     'Stepwise is running',
   );
-  const slack = running.slack ? 'Slack: on' : 'Slack: not configured';
+  const surface = running.slack ? 'Slack: on' : 'the local workspace (no Slack or Teams configured)';
   console.log(
-    `Stepwise (${app.profile.name}) is running at ${running.url}/  (health: /healthz, ${slack}, data: ${app.db.describe})`,
+    `Stepwise (${app.profile.name}) is running at ${running.url}/  (${surface}; health: /healthz; data: ${app.db.describe})`,
   );
+  if (running.local)
+    console.log(
+      `Open ${running.url}/ in a browser, pick who you are, and type /stepup in your team's channel.`,
+    );
   const stop = async (signal: string) => {
     log.info({ signal }, 'stopping');
     await running.close();

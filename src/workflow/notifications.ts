@@ -167,7 +167,7 @@ export function ladderPings(
   const key = `ladder:${dispute.id}:${dispute.stageIndex}:${reason}`;
   const due = dispute.stageDueAt ? ` by ${w.calendar.localDateTime(dispute.stageDueAt)}` : '';
   const what = dispute.about === 'delay' ? 'decision delayed' : 'disagreement';
-  const text = `${t.ref} ${what}, stage ${dispute.stageIndex + 1} of ${dispute.ladder.stages.length} (${stage.name}): ${stage.who} to resolve${due}.`;
+  const text = `${t.ref} ${what}, stage ${dispute.stageIndex + 1} of ${dispute.ladder.stages.length} (${stage.name}): ${stage.who.replace(/\.$/, '')}; to be resolved${due}.`;
   const people = [...w.stagePeople(t, dispute, 'sending'), ...w.stagePeople(t, dispute, 'receiving')];
   const rows: NewOutbox[] = [
     {

@@ -26,6 +26,9 @@ export class RetryableSendError extends Error {
   }
 }
 
+/** The platform said no for good: retrying will not help until someone changes something. */
+export class PermanentSendError extends Error {}
+
 export interface Sender {
   /** Resolves when the platform accepted the message; throws RetryableSendError or any other error. */
   send(message: OutboxMessage): Promise<void>;

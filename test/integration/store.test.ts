@@ -20,6 +20,7 @@ const BUILT_IN = [
   '20261123140000_message_refs',
   '20261124090000_meeting_proposals_global_timers',
   '20261125090000_dispute_about',
+  '20261126090000_local_workspace',
 ];
 const ZERO_HASH = '0'.repeat(64);
 
@@ -327,6 +328,41 @@ describe.each(databaseKinds)('store on %s', (kind) => {
       const setting = { key: 'slack.escalation_channel', value: richJson, updatedAt: t3 };
       expect(await db.prisma.setting.create({ data: setting })).toEqual(setting);
       expect(await db.prisma.setting.findUniqueOrThrow({ where: { key: setting.key } })).toEqual(setting);
+    });
+
+    it('LocalMessage (the local workspace: a card, a threaded reply with no card, an invite file)', async () => {
+      const card = {
+        id: 'card:tr-1',
+        conversation: 'team:mash',
+        transferId: 'tr-1',
+        threadOf: null,
+        text: 'SW-000001: step-up request',
+        card: richJson,
+        file: null,
+        version: 4,
+        createdAt: t1,
+        updatedAt: t2,
+      };
+      expect(await db.prisma.localMessage.create({ data: { ...card, file: Prisma.DbNull } })).toEqual(card);
+      const reply = {
+        ...card,
+        id: 'o-1',
+        transferId: null,
+        threadOf: 'card:tr-1',
+        card: null,
+        file: { filename: 'SW-000001-visit.ics', content: 'BEGIN:VCALENDAR', title: 'Visit' },
+        version: 0,
+      };
+      await db.prisma.localMessage.create({ data: { ...reply, card: Prisma.DbNull } });
+      expect(await db.prisma.localMessage.findUniqueOrThrow({ where: { id: 'o-1' } })).toEqual(reply);
+      expect(
+        (
+          await db.prisma.localMessage.findMany({
+            where: { conversation: 'team:mash' },
+            orderBy: { id: 'asc' },
+          })
+        ).map((m) => m.id),
+      ).toEqual(['card:tr-1', 'o-1']);
     });
 
     it('applies the schema defaults', async () => {

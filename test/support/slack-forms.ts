@@ -8,56 +8,80 @@ export const narrative = 'Attendance fell to 61 percent this term and two health
 
 const daysFromNow = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
 
-/** Answers for every input of a request form, as a careful practitioner would give them. */
+/** The kinds of input a request form has, on any surface. */
+export type InputKind = 'text' | 'email' | 'number' | 'date' | 'time' | 'choice' | 'multichoice';
+
+/** One input's answer, as a careful practitioner would give it. */
+export function answerFor(
+  id: string,
+  kind: InputKind,
+  options: readonly string[],
+  maxLength = 3000,
+  extraText = '',
+): string | string[] | undefined {
+  const first = options[0] ?? '';
+  switch (kind) {
+    case 'text': {
+      const text =
+        id === 'child_name'
+          ? child.name
+          : id === 'consent.given_by'
+            ? 'Parent (mother)'
+            : /_ref$/.test(id)
+              ? 'CASE-12345'
+              : `${narrative} (${id})${extraText}.`;
+      return text.slice(0, maxLength);
+    }
+    case 'email':
+      return 'lead.professional@example.gov.uk';
+    case 'number':
+      return '3';
+    case 'date':
+      // Past dates for what has happened (consent given), three weeks ahead for what is planned (meetings, reviews).
+      return id === 'child_dob' ? child.dob : id === 'consent.given_on' ? daysFromNow(-3) : daysFromNow(21);
+    case 'time':
+      return '10:30';
+    case 'choice':
+      // Yes to the protocol's checks (talked with the family, discussed with the manager...), no to a risk
+      // question: a "yes" there rightly blocks the request.
+      return options.includes('false')
+        ? /significant_harm|cp_concern|disputes/.test(id)
+          ? 'false'
+          : 'true'
+        : first;
+    case 'multichoice':
+      return id === 'request.confirm_warnings' ? [] : first ? [first] : [];
+  }
+}
+
+const slackKinds: Record<string, InputKind> = {
+  plain_text_input: 'text',
+  email_text_input: 'email',
+  number_input: 'number',
+  datepicker: 'date',
+  timepicker: 'time',
+  static_select: 'choice',
+  radio_buttons: 'choice',
+  multi_static_select: 'multichoice',
+  checkboxes: 'multichoice',
+};
+
+/** Answers for every input of a request form in a Slack modal. */
 export function answersFor(blocks: SlackBlock[], extraText = ''): Record<string, string | string[]> {
   const out: Record<string, string | string[]> = {};
   for (const b of blocks) {
     if (b.type !== 'input' || !b.block_id || !b.element) continue;
-    const id = b.block_id;
     const el = b.element as { type: string; options?: { value: string }[]; max_length?: number };
-    const first = el.options?.[0]?.value ?? '';
-    switch (el.type) {
-      case 'plain_text_input': {
-        const text =
-          id === 'child_name'
-            ? child.name
-            : id === 'consent.given_by'
-              ? 'Parent (mother)'
-              : /_ref$/.test(id)
-                ? 'CASE-12345'
-                : `${narrative} (${id})${extraText}.`;
-        out[id] = text.slice(0, el.max_length ?? 3000);
-        break;
-      }
-      case 'email_text_input':
-        out[id] = 'lead.professional@example.gov.uk';
-        break;
-      case 'number_input':
-        out[id] = '3';
-        break;
-      case 'datepicker':
-        // Past dates for what has happened (consent given), three weeks ahead for what is planned (meetings, reviews).
-        out[id] =
-          id === 'child_dob' ? child.dob : id === 'consent.given_on' ? daysFromNow(-3) : daysFromNow(21);
-        break;
-      case 'timepicker':
-        out[id] = '10:30';
-        break;
-      case 'static_select':
-      case 'radio_buttons':
-        // Yes to the protocol's checks (talked with the family, discussed with the manager...), no to a risk
-        // question: a "yes" there rightly blocks the request.
-        out[id] = el.options?.some((o) => o.value === 'false')
-          ? /significant_harm|cp_concern|disputes/.test(id)
-            ? 'false'
-            : 'true'
-          : first;
-        break;
-      case 'multi_static_select':
-      case 'checkboxes':
-        out[id] = id === 'request.confirm_warnings' ? [] : first ? [first] : [];
-        break;
-    }
+    const kind = slackKinds[el.type];
+    if (!kind) continue;
+    const answer = answerFor(
+      b.block_id,
+      kind,
+      el.options?.map((o) => o.value) ?? [],
+      el.max_length,
+      extraText,
+    );
+    if (answer !== undefined) out[b.block_id] = answer;
   }
   out['consent.status'] = 'given';
   return out;

@@ -6,7 +6,7 @@ import type { App as BoltApp } from '@slack/bolt';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { slackCommands } from '../../src/channels/slack/commands.ts';
+import { slackCommands } from '../../src/channels/commands.ts';
 import { registerSlackHandlers, type SlackDeps } from '../../src/channels/slack/handlers.ts';
 
 const manifest = parse(

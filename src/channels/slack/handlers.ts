@@ -12,25 +12,19 @@ import { ZodError } from 'zod';
 import type { App } from '../../app.ts';
 import { type FormName, formNames, formVerb, parseActionValue, verbOfActionId } from '../../cards/actions.ts';
 import { type SlackView, slackStateToInputs, toSlackMessage } from '../../cards/blockkit.ts';
-import { renderCard } from '../../cards/render.ts';
-import {
-  digestData,
-  formSubmission,
-  parseRequestSubmission,
-  requestFormInputId,
-  statusData,
-} from '../../cards/view.ts';
+import { formSubmission, requestFormInputId } from '../../cards/view.ts';
 import type { Person } from '../../domain/directory.ts';
 import type { FieldError } from '../../domain/form.ts';
-import { finalStates, actions as lifecycleActions, type TransferAction } from '../../domain/lifecycle.ts';
+import { actions as lifecycleActions, type TransferAction } from '../../domain/lifecycle.ts';
 import type { Route } from '../../domain/profile.ts';
 import { routesFor } from '../../domain/rules.ts';
 import { linkPersonUser, linkTeamChannel } from '../../store/directory-store.ts';
 import type { MessageRefStore } from '../../store/message-ref-store.ts';
 import type { PrismaOutboxStore } from '../../store/outbox-store.ts';
 import { EmergencyRoute, WorkflowError } from '../../workflow/errors.ts';
-import { type Fields, runVerb } from '../verbs.ts';
-import { CommandUsageError, helpText, parseTransferCommand, requestCommands } from './commands.ts';
+import { CommandUsageError, helpText, parseTransferCommand, requestCommands } from '../commands.ts';
+import { listCard, statusCard } from '../compose.ts';
+import { type Fields, runVerb, startRequest } from '../verbs.ts';
 import { escalationChannelSetting } from './sender.ts';
 import {
   blockIds,
@@ -188,55 +182,11 @@ export function registerSlackHandlers(bolt: BoltApp, deps: SlackDeps): void {
       const now = deps.now();
       switch (parsed.sub) {
         case 'status': {
-          const t = await a.workflow.get(parsed.ref);
-          const [meetings, dispute] = await Promise.all([a.store.meetings(t.id), a.store.openDispute(t.id)]);
-          const involved =
-            a.workflow.isSender(t, person) ||
-            person.teamId === t.receivingTeamId ||
-            t.allocation?.workerId === person.id;
-          const data = statusData({
-            transfer: t,
-            profile: a.profile,
-            directory: a.workflow.directory,
-            calendar: a.calendar,
-            now,
-            meetings,
-            dispute,
-            includeText: involved,
-          });
-          const message = toSlackMessage(renderCard('status', data));
+          const message = toSlackMessage(await statusCard(a, await a.workflow.get(parsed.ref), person, now));
           return reply(body.response_url, message.text, message.blocks);
         }
         case 'list': {
-          const transfers = (
-            await a.store.list(
-              parsed.scope === 'mine'
-                ? { requesterId: person.id, limit: 100 }
-                : { teamIds: [person.teamId], limit: 100 },
-            )
-          ).filter((t) => !(finalStates as readonly string[]).includes(t.state));
-          const meetings: Record<string, Awaited<ReturnType<typeof a.store.meetings>>> = {};
-          const disputes: Record<string, Awaited<ReturnType<typeof a.store.openDispute>>> = {};
-          await Promise.all(
-            transfers.map(async (t) => {
-              meetings[t.id] = await a.store.meetings(t.id);
-              disputes[t.id] = await a.store.openDispute(t.id);
-            }),
-          );
-          const data = digestData({
-            title:
-              parsed.scope === 'mine'
-                ? 'Your open requests'
-                : `${a.workflow.teamName(person.teamId)}: open requests`,
-            transfers,
-            profile: a.profile,
-            directory: a.workflow.directory,
-            now,
-            calendar: a.calendar,
-            meetings,
-            disputes,
-          });
-          const message = toSlackMessage(renderCard('digest', data));
+          const message = toSlackMessage(await listCard(a, person, parsed.scope, now));
           return reply(body.response_url, message.text, message.blocks);
         }
         case 'dispute':
@@ -387,18 +337,12 @@ export function registerSlackHandlers(bolt: BoltApp, deps: SlackDeps): void {
             ) as never,
           });
         const inputs = slackStateToInputs(view.state as never);
-        const sub = parseRequestSubmission(route, inputs);
         try {
-          const t = await a.workflow.start(
-            {
-              actor: { personId: person.id, surface: 'slack' },
-              routeId: route.id,
-              form: sub.form,
-              consent: sub.consent as never,
-              ...(sub.receivingTeamId ? { receivingTeamId: sub.receivingTeamId } : {}),
-              significantHarm: sub.significantHarm,
-              confirmWarnings: sub.confirmWarnings,
-            },
+          const t = await startRequest(
+            a,
+            { personId: person.id, surface: 'slack' },
+            route,
+            inputs,
             deps.now(),
           );
           await ack({

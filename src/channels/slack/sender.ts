@@ -10,7 +10,12 @@ import { type SlackMessage, toSlackMessage } from '../../cards/blockkit.ts';
 import type { Person } from '../../domain/directory.ts';
 import { linkPersonUser } from '../../store/directory-store.ts';
 import type { MessageRef, MessageRefStore } from '../../store/message-ref-store.ts';
-import { type OutboxMessage, RetryableSendError, type Sender } from '../../workflow/outbox.ts';
+import {
+  type OutboxMessage,
+  PermanentSendError,
+  RetryableSendError,
+  type Sender,
+} from '../../workflow/outbox.ts';
 import type { TransferRow } from '../../workflow/ports.ts';
 import {
   digestCard,
@@ -23,9 +28,6 @@ import {
 } from '../compose.ts';
 
 export const escalationChannelSetting = 'slack.escalation_channel';
-
-/** Slack said no for good: retrying will not help until someone changes something. */
-export class PermanentSendError extends Error {}
 
 const retryablePlatformErrors = new Set([
   'ratelimited',
