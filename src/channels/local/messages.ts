@@ -77,14 +77,18 @@ export class LocalMessageStore {
     return row ? toMessage(row) : null;
   }
 
-  /** A conversation's latest messages, oldest first (replies included; the page threads them). */
+  /** A conversation's latest top-level messages, oldest first, and every reply in their threads. */
   async list(conversation: string, limit = 200): Promise<LocalMessage[]> {
-    const rows = await this.prisma.localMessage.findMany({
-      where: { conversation },
+    const top = await this.prisma.localMessage.findMany({
+      where: { conversation, threadOf: null },
       orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
       take: limit,
     });
-    return rows.reverse().map(toMessage);
+    const replies = await this.prisma.localMessage.findMany({
+      where: { conversation, threadOf: { in: top.map((m) => m.id) } },
+      orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+    });
+    return [...top.reverse(), ...replies].map(toMessage);
   }
 
   /** How many messages each conversation has, to show beside its name. */

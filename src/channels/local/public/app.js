@@ -163,6 +163,7 @@ async function loadConversations() {
     a.onclick = (e) => {
       e.preventDefault();
       state.conversation = c.id;
+      state.rendered = null;
       $('ephemeral').hidden = true;
       loadConversations();
       loadMessages();
@@ -235,7 +236,17 @@ async function loadMessages() {
   if (wanted !== state.conversation) return;
   const box = $('messages');
   const atBottom = box.scrollHeight - box.scrollTop - box.clientHeight < 40;
-  box.replaceChildren(...list.map(messageNode));
+  // Only what changed is rendered again: a card is redrawn when it was updated or its thread grew.
+  const rendered = state.rendered || new Map();
+  const next = new Map();
+  const nodes = list.map((m) => {
+    const key = `${m.id}|${m.updatedAt}|${m.replies ? m.replies.length : 0}`;
+    const node = rendered.get(key) || messageNode(m);
+    next.set(key, node);
+    return node;
+  });
+  state.rendered = next;
+  box.replaceChildren(...nodes);
   if (!list.length) box.innerHTML = '<p class="muted">Nothing here yet.</p>';
   if (atBottom) box.scrollTop = box.scrollHeight;
   box.dataset.loaded = String(Date.now());
@@ -253,6 +264,7 @@ function choosePerson(id) {
   document.querySelector('#composer-form button').disabled = !p;
   $('ephemeral').hidden = true;
   state.conversation = '';
+  state.rendered = null;
   loadConversations().then(loadMessages);
 }
 
