@@ -51,7 +51,7 @@ async function sendStepUp(eve: WorkspaceWindow) {
   const answer = await eve.command('/stepup');
   let card = (answer.form as { card?: unknown } | undefined)?.card;
   if (!card) card = await eve.chooseRoute('to-statutory');
-  await eve.page.screenshot({ path: join(dataDir, 'form.png') });
+  await eve.screenshot('00-request-form');
   const ref = await eve.sendRequest(card);
   const t = await server.app.store.find(ref);
   if (!t) throw new Error(`${ref} is not stored`);
@@ -104,6 +104,28 @@ describe.skipIf(!haveChromium)('the local workspace in a browser', () => {
       await mo.close();
     }
   }, 120_000);
+
+  it('answering yes to the significant-harm question shows the phone route at once, and no request is made', async () => {
+    const eve = await WorkspaceWindow.open(browser, server.url, 'eve');
+    try {
+      const before = await server.app.db.prisma.transfer.count();
+      const answer = await eve.command('/stepup');
+      if (!answer.form) await eve.chooseRoute('to-statutory');
+      await eve.page
+        .locator('dialog[open] [data-input-id="request.significant_harm"] input[value="true"]')
+        .check();
+      await expect
+        .poll(() => eve.page.locator('#dialog-title').innerText(), { timeout: 10_000 })
+        .toBe('Phone now');
+      expect(await eve.page.locator('#dialog-body').innerText()).toContain(
+        server.app.profile.emergency.phones[0]?.number ?? '?',
+      );
+      await eve.screenshot('00-significant-harm-phone-route');
+      expect(await server.app.db.prisma.transfer.count()).toBe(before);
+    } finally {
+      await eve.close();
+    }
+  }, 60_000);
 
   it('a declined request is disputed; moving the demo clock on escalates it up the ladder', async () => {
     const eve = await WorkspaceWindow.open(browser, server.url, 'eve');

@@ -22,6 +22,7 @@ import {
   disputeFormData,
   emergencyData,
   formSubmission,
+  parseRequestSubmission,
   requestFormData,
   routeKindLabels,
   withdrawFormData,
@@ -381,6 +382,8 @@ export function workspaceRoutes(deps: WorkspaceDeps): Routes {
       const route = app.profile.routes.find((r) => r.id === payload.routeId);
       if (!route) throw new BadRequest('This form is out of date: start again with the slash command.');
       const inputs = inputsOf(data);
+      // A significant-harm concern shows the phone route at once, whatever else the form holds.
+      if (parseRequestSubmission(route, inputs).significantHarm) return { form: emergency() };
       try {
         const t = await startRequest(app, { personId: p.id, surface: 'local' }, route, inputs, at);
         await deps.kick();

@@ -60,6 +60,14 @@ function renderCard(json, onDone) {
     for (const input of card.getAllInputs()) input.renderedElement?.setAttribute('data-input-id', input.id);
   };
   card.onInlineCardExpanded = tag;
+  // The request form: answering yes to the significant-harm question shows the council's phone route at once.
+  const submit = json.actions?.[0]?.data;
+  if (submit?.action === 'start') {
+    card.onInputValueChanged = (input) => {
+      if (/significant_harm$/.test(input.id) && input.value === 'true')
+        press({ action: 'start', routeId: submit.routeId, [input.id]: 'true' });
+    };
+  }
   card.parse(json);
   const node = card.render();
   tag();
