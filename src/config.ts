@@ -28,6 +28,12 @@ export const configSchema = z.object({
   SLACK_APP_TOKEN: z.string().startsWith('xapp-', 'an app-level token starting xapp-').optional(),
   /** The Web API base URL (tests point it at a local fake), e.g. http://127.0.0.1:4000/api/ */
   SLACK_API_URL: z.url().optional(),
+  /** Microsoft Teams: the bot's Entra app (client) id, its secret and tenant turn the Teams surface on. */
+  MICROSOFT_APP_ID: z.string().min(1).optional(),
+  MICROSOFT_APP_PASSWORD: z.string().min(1).optional(),
+  MICROSOFT_APP_TENANT_ID: z.string().min(1).optional(),
+  /** `local`: the Teams bot with no app id (no JWT check), for the Agents Playground and tests only. */
+  STEPWISE_TEAMS: z.enum(['local']).optional(),
   /** When the timer sweep runs (a node-cron expression; default once a minute; six fields allow seconds). */
   STEPWISE_SWEEP_CRON: z
     .string()
@@ -56,6 +62,22 @@ export function slackConfig(config: Config) {
   };
 }
 export type SlackConfig = NonNullable<ReturnType<typeof slackConfig>>;
+
+/** The Teams settings when Teams is on: with an app id (and its secret), or in local mode. */
+export function teamsConfig(config: Config) {
+  const appId = config.MICROSOFT_APP_ID;
+  if (!appId && config.STEPWISE_TEAMS !== 'local') return null;
+  if (appId && !config.MICROSOFT_APP_PASSWORD)
+    throw new ConfigError(
+      'Teams is half configured: MICROSOFT_APP_ID is set but MICROSOFT_APP_PASSWORD is not',
+    );
+  if (slackConfig(config))
+    throw new ConfigError(
+      'Both Slack and Teams are configured: Stepwise runs one chat platform per server; set one',
+    );
+  return { appId, password: config.MICROSOFT_APP_PASSWORD, tenantId: config.MICROSOFT_APP_TENANT_ID };
+}
+export type TeamsConfig = NonNullable<ReturnType<typeof teamsConfig>>;
 
 export class ConfigError extends Error {}
 

@@ -4,8 +4,10 @@
  * only turns these into its own format (Block Kit for Slack; as they are for Teams and the local workspace).
  */
 import type { App } from '../app.ts';
+import type { FormName } from '../cards/actions.ts';
 import { meetingInvite } from '../cards/invite.ts';
 import { type AdaptiveCardJson, renderCard } from '../cards/render.ts';
+import * as views from '../cards/view.ts';
 import {
   digestData,
   digestFromItems,
@@ -19,7 +21,9 @@ import {
 } from '../cards/view.ts';
 import { isDurationUnit } from '../domain/calendar.ts';
 import type { Person } from '../domain/directory.ts';
+import type { FieldError } from '../domain/form.ts';
 import { finalStates } from '../domain/lifecycle.ts';
+import type { Route } from '../domain/profile.ts';
 import type { OutboxMessage } from '../workflow/outbox.ts';
 import type { MeetingRow, TransferRow } from '../workflow/ports.ts';
 
@@ -173,4 +177,63 @@ export async function listCard(
       disputes,
     }),
   );
+}
+
+export interface FormContext {
+  app: App;
+  transfer: TransferRow;
+  meetings: readonly MeetingRow[];
+  meetingKey?: string | undefined;
+}
+
+/** The data a decision form is rendered with; null when the form needs something the transfer lacks. */
+export async function formData(name: FormName, ctx: FormContext): Promise<object | null> {
+  const { app, transfer } = ctx;
+  const base = { transfer, profile: app.profile };
+  const meeting = ctx.meetings.find((m) => m.meetingKey === ctx.meetingKey);
+  switch (name) {
+    case 'decline':
+      return views.declineFormData(base);
+    case 'request-info':
+      return views.requestInfoFormData(base);
+    case 'advice-only':
+      return views.adviceOnlyFormData(base);
+    case 'allocate':
+      return views.allocateFormData({ ...base, directory: app.workflow.directory });
+    case 'resubmit':
+      return views.resubmitFormData(base);
+    case 'withdraw':
+      return views.withdrawFormData(base);
+    case 'dispute':
+      return views.disputeFormData(base);
+    case 'resolve': {
+      const dispute = await app.store.openDispute(transfer.id);
+      return dispute ? views.resolveFormData({ ...base, dispute }) : null;
+    }
+    case 'meeting-time':
+      return meeting ? views.meetingTimeFormData({ ...base, meeting }) : null;
+    case 'meeting-outcome':
+      return meeting ? views.meetingOutcomeFormData({ ...base, meeting }) : null;
+  }
+}
+
+/** The route's request form, blank or with what was typed and the problems found. */
+export function requestFormCard(
+  app: App,
+  route: Route,
+  state: { values?: Readonly<Record<string, unknown>>; errors?: readonly FieldError[] } = {},
+): AdaptiveCardJson {
+  return renderCard(
+    'request-form',
+    views.requestFormData(app.profile, route, {
+      teams: app.workflow.directory.teams,
+      ...(state.values ? { values: state.values } : {}),
+      ...(state.errors ? { errors: state.errors } : {}),
+    }),
+  );
+}
+
+/** The council's emergency phone route, shown instead of any form when a child may be at risk of significant harm. */
+export function emergencyCard(app: App): AdaptiveCardJson {
+  return renderCard('emergency', views.emergencyData(app.profile));
 }

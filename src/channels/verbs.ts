@@ -81,3 +81,14 @@ export function startRequest(
     now,
   );
 }
+
+/**
+ * A press's inputs: Adaptive Cards (in the browser and in Teams) merges each input's value into the action's
+ * data, keyed by the input's id; the form parsers pick the ids they know and ignore the rest.
+ */
+export function stringInputs(data: Readonly<Record<string, unknown>>): Record<string, string> {
+  return Object.fromEntries(Object.entries(data).filter(([, v]) => typeof v === 'string')) as Record<
+    string,
+    string
+  >;
+}

@@ -9,8 +9,9 @@ import pino, { type Logger } from 'pino';
 import { type App, openApp } from '../app.ts';
 import { createLocalWorkspace, type LocalWorkspace } from '../channels/local/index.ts';
 import { createSlackSurface, type SlackSurface } from '../channels/slack/index.ts';
+import { createTeamsSurface, type TeamsSurface } from '../channels/teams/index.ts';
 import { type Clock, systemClock } from '../clock.ts';
-import { type Config, slackConfig, workspaceToken } from '../config.ts';
+import { type Config, slackConfig, teamsConfig, workspaceToken } from '../config.ts';
 import { PrismaOutboxStore } from '../store/outbox-store.ts';
 import { sweepDueTimers } from '../workflow/sweep.ts';
 import { createHttpServer, type Routes, sendJson } from './http.ts';
@@ -21,6 +22,7 @@ export interface RunningServer {
   port: number;
   url: string;
   slack: SlackSurface | null;
+  teams: TeamsSurface | null;
   /** The local workspace, when no chat platform is configured. */
   local: LocalWorkspace | null;
   clock: Clock;
@@ -40,21 +42,26 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   const log = opts.log ?? pino({ level: config.STEPWISE_LOG_LEVEL, base: { app: 'stepwise' } });
   const slackSettings = slackConfig(config);
   // Checked before anything opens: a workspace on a public address without a token does not start.
-  const token = slackSettings ? undefined : workspaceToken(config);
+  const teamsSettings = teamsConfig(config);
+  const token = slackSettings || teamsSettings ? undefined : workspaceToken(config);
   const app = await openApp(config, { log: (line) => log.info(line), demoDirectory: true });
   const started = Date.now();
   const outbox = new PrismaOutboxStore(app.db.prisma);
   let pump: OutboxPump | null = null;
   const kick = () => void pump?.kick();
   const slack = slackSettings ? createSlackSurface(app, slackSettings, { outbox, kick, log }) : null;
-  const local = slack
-    ? null
-    : await createLocalWorkspace(app, { kick: () => pump?.kick(), log, token }).catch(async (e) => {
-        await app.close();
-        throw e;
-      });
+  const teams = teamsSettings
+    ? createTeamsSurface(app, teamsSettings, { kick, log, now: () => new Date() })
+    : null;
+  const local =
+    slack || teams
+      ? null
+      : await createLocalWorkspace(app, { kick: () => pump?.kick(), log, token }).catch(async (e) => {
+          await app.close();
+          throw e;
+        });
   const clock: Clock = local?.clock ?? systemClock;
-  const sender = slack?.sender ?? local?.sender;
+  const sender = slack?.sender ?? teams?.sender ?? local?.sender;
   if (sender)
     pump = new OutboxPump(outbox, sender, log, {
       intervalMs: opts.outboxIntervalMs ?? 1000,
@@ -71,6 +78,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
         protocol: app.profile.id,
         database: app.db.kind,
         slack: slack ? (slackSettings?.appToken ? 'socket mode' : 'http') : 'not configured',
+        teams: teams ? (teams.localMode ? 'local mode' : 'on') : 'not configured',
         workspace: local ? 'on' : 'off',
         uptimeSeconds: Math.round((Date.now() - started) / 1000),
       });
@@ -84,6 +92,13 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
             : 'Slack is not configured: set SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN',
         })),
   };
+  routes['POST /api/messages'] =
+    teams?.handler ??
+    ((_req, res) =>
+      sendJson(res, 503, {
+        error:
+          'Teams is not configured: set MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD (or STEPWISE_TEAMS=local)',
+      }));
   if (local) Object.assign(routes, local.routes);
   const server = createHttpServer(routes, log);
   const sweep = async () => {
@@ -120,6 +135,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     port,
     url: `http://${config.HOST}:${port}`,
     slack,
+    teams,
     local,
     clock,
     pump,
@@ -145,7 +161,11 @@ export async function serve(config: Config): Promise<void> {
     { protocol: app.profile.id, database: app.db.describe, port: running.port },
     'Stepwise is running',
   );
-  const surface = running.slack ? 'Slack: on' : 'the local workspace (no Slack or Teams configured)';
+  const surface = running.slack
+    ? 'Slack: on'
+    : running.teams
+      ? `Teams: on${running.teams.localMode ? ' (local mode, no app id)' : ''} at /api/messages`
+      : 'the local workspace (no Slack or Teams configured)';
   console.log(
     `Stepwise (${app.profile.name}) is running at ${running.url}/  (${surface}; health: /healthz; data: ${app.db.describe})`,
   );

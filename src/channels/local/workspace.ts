@@ -20,10 +20,8 @@ import { actionPayloadSchema } from '../../cards/actions.ts';
 import { type AdaptiveCardJson, renderCard } from '../../cards/render.ts';
 import {
   disputeFormData,
-  emergencyData,
   formSubmission,
   parseRequestSubmission,
-  requestFormData,
   routeKindLabels,
   withdrawFormData,
 } from '../../cards/view.ts';
@@ -40,8 +38,8 @@ import type { MessageRefStore } from '../../store/message-ref-store.ts';
 import { EmergencyRoute, WorkflowError } from '../../workflow/errors.ts';
 import { sweepDueTimers } from '../../workflow/sweep.ts';
 import { CommandUsageError, helpText, parseTransferCommand, requestCommands } from '../commands.ts';
-import { listCard, statusCard } from '../compose.ts';
-import { type Fields, runVerb, startRequest } from '../verbs.ts';
+import { emergencyCard, listCard, requestFormCard, statusCard } from '../compose.ts';
+import { type Fields, runVerb, startRequest, stringInputs } from '../verbs.ts';
 import type { EventHub } from './events.ts';
 import type { LocalMessage, LocalMessageStore } from './messages.ts';
 import { conversations } from './sender.ts';
@@ -267,17 +265,10 @@ export function workspaceRoutes(deps: WorkspaceDeps): Routes {
 
   const requestForm = (route: Route, values?: Record<string, unknown>, errors?: FieldError[]) => ({
     title: `${routeKindLabels[route.kind]} request`,
-    card: renderCard(
-      'request-form',
-      requestFormData(app.profile, route, {
-        teams: app.workflow.directory.teams,
-        ...(values ? { values } : {}),
-        ...(errors ? { errors } : {}),
-      }),
-    ),
+    card: requestFormCard(app, route, { ...(values ? { values } : {}), ...(errors ? { errors } : {}) }),
   });
 
-  const emergency = () => ({ title: 'Phone now', card: renderCard('emergency', emergencyData(app.profile)) });
+  const emergency = () => ({ title: 'Phone now', card: emergencyCard(app) });
 
   const reply = (card: AdaptiveCardJson) => ({ reply: { card } });
   const say = (text: string) => ({ reply: { text } });
@@ -367,11 +358,6 @@ export function workspaceRoutes(deps: WorkspaceDeps): Routes {
    * The inputs of a press: Adaptive Cards merges each input's value into the action's data, keyed by the input's
    * id; the form parsers pick the ids they know and ignore the rest.
    */
-  const inputsOf = (data: Record<string, unknown>) =>
-    Object.fromEntries(Object.entries(data).filter(([, v]) => typeof v === 'string')) as Record<
-      string,
-      string
-    >;
 
   const submit = async (req: IncomingMessage) => {
     const p = personOf(req);
@@ -381,7 +367,7 @@ export function workspaceRoutes(deps: WorkspaceDeps): Routes {
     if (payload.action === 'start') {
       const route = app.profile.routes.find((r) => r.id === payload.routeId);
       if (!route) throw new BadRequest('This form is out of date: start again with the slash command.');
-      const inputs = inputsOf(data);
+      const inputs = stringInputs(data);
       // A significant-harm concern shows the phone route at once, whatever else the form holds.
       if (parseRequestSubmission(route, inputs).significantHarm) return { form: emergency() };
       try {
@@ -398,7 +384,10 @@ export function workspaceRoutes(deps: WorkspaceDeps): Routes {
       }
     }
     if (payload.action === 'open_form') throw new BadRequest('That button opens a form on Slack only.');
-    const fields = { ...payload, ...formSubmission(payload.action, inputsOf(data), app.calendar) } as Fields;
+    const fields = {
+      ...payload,
+      ...formSubmission(payload.action, stringInputs(data), app.calendar),
+    } as Fields;
     const t = await runVerb(
       app,
       payload.action,

@@ -10,7 +10,7 @@ import { renderCard } from '../../cards/render.ts';
 import * as view from '../../cards/view.ts';
 import type { FieldError } from '../../domain/form.ts';
 import type { Route } from '../../domain/profile.ts';
-import type { MeetingRow, TransferRow } from '../../workflow/ports.ts';
+import { type FormContext, formData } from '../compose.ts';
 
 export const callbacks = {
   request: 'stepwise:request',
@@ -128,44 +128,6 @@ export function emergencyModal(app: App): SlackView {
 
 export function emergencyMessage(app: App) {
   return toSlackMessage(renderCard('emergency', view.emergencyData(app.profile)));
-}
-
-export interface FormContext {
-  app: App;
-  transfer: TransferRow;
-  meetings: readonly MeetingRow[];
-  meetingKey?: string | undefined;
-}
-
-/** The data a decision form is rendered with; null when the form needs something the transfer lacks. */
-async function formData(name: FormName, ctx: FormContext): Promise<object | null> {
-  const { app, transfer } = ctx;
-  const base = { transfer, profile: app.profile };
-  const meeting = ctx.meetings.find((m) => m.meetingKey === ctx.meetingKey);
-  switch (name) {
-    case 'decline':
-      return view.declineFormData(base);
-    case 'request-info':
-      return view.requestInfoFormData(base);
-    case 'advice-only':
-      return view.adviceOnlyFormData(base);
-    case 'allocate':
-      return view.allocateFormData({ ...base, directory: app.workflow.directory });
-    case 'resubmit':
-      return view.resubmitFormData(base);
-    case 'withdraw':
-      return view.withdrawFormData(base);
-    case 'dispute':
-      return view.disputeFormData(base);
-    case 'resolve': {
-      const dispute = await app.store.openDispute(transfer.id);
-      return dispute ? view.resolveFormData({ ...base, dispute }) : null;
-    }
-    case 'meeting-time':
-      return meeting ? view.meetingTimeFormData({ ...base, meeting }) : null;
-    case 'meeting-outcome':
-      return meeting ? view.meetingOutcomeFormData({ ...base, meeting }) : null;
-  }
 }
 
 /** A decision form (cards/forms/<name>.json) as a modal; its submit data travels in private_metadata. */

@@ -223,7 +223,7 @@ function messageNode(m) {
     a.textContent = `📅 ${m.file.title} (${m.file.filename})`;
     div.append(a);
   }
-  if (m.replies && m.replies.length) {
+  if (m.replies?.length) {
     const r = document.createElement('div');
     r.className = 'replies';
     for (const reply of m.replies) {

@@ -1,0 +1,268 @@
+/**
+ * The one place Stepwise touches the Microsoft 365 Agents SDK (the successor of the end-of-support
+ * `botbuilder`): the CloudAdapter that checks Bot Framework JWTs and talks to the Bot Connector, and an
+ * ActivityHandler that hands each activity to Stepwise's Teams logic as plain JSON. Everything else in the
+ * Teams surface works on plain objects, so the SDK could be swapped here alone.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Activity, type ConversationReference } from '@microsoft/agents-activity';
+import {
+  ActivityHandler,
+  type AuthConfiguration,
+  authorizeJWT,
+  CloudAdapter,
+  type InvokeResponse,
+  type Request,
+  type TurnContext,
+  type WebResponse,
+} from '@microsoft/agents-hosting';
+
+/** An activity as JSON: what Teams sends and what Stepwise answers with. */
+export type ActivityJson = Record<string, unknown> & { type?: string; id?: string; text?: string };
+
+/** What Stepwise does with activities; the agent calls it and sends what it returns. */
+export interface TeamsLogic {
+  /** A message (a command typed or @mentioned): the replies to send in the same conversation. */
+  onMessage(activity: ActivityJson, reference: Record<string, unknown>): Promise<ActivityJson[]>;
+  /** The app was added to a team, a chat or a person (conversationUpdate / installationUpdate). */
+  onInstall(activity: ActivityJson, reference: Record<string, unknown>): Promise<ActivityJson[]>;
+  /** An invoke (adaptiveCard/action, task/fetch, task/submit): its HTTP answer. */
+  onInvoke(
+    activity: ActivityJson,
+    reference: Partial<ConversationReference>,
+  ): Promise<{ status: number; body?: unknown }>;
+}
+
+export interface TeamsAgentOptions {
+  /** MICROSOFT_APP_ID etc.; no app id: local mode (no JWT check; only for the Playground and tests). */
+  appId?: string | undefined;
+  password?: string | undefined;
+  tenantId?: string | undefined;
+}
+
+/** Thrown out of a proactive call with the connector's HTTP status, so the outbox can decide to retry. */
+export class ConnectorError extends Error {
+  constructor(
+    message: string,
+    readonly status: number | undefined,
+    readonly retryAfterMs?: number,
+  ) {
+    super(message);
+  }
+}
+
+class StepwiseHandler extends ActivityHandler {
+  constructor(private readonly logic: TeamsLogic) {
+    super();
+    this.onMessage(async (context, next) => {
+      await this.sendAll(context, await this.logic.onMessage(json(context), reference(context)));
+      await next();
+    });
+    this.onConversationUpdate(async (context, next) => {
+      const added = context.activity.membersAdded ?? [];
+      if (added.some((m) => m.id === context.activity.recipient?.id))
+        await this.sendAll(context, await this.logic.onInstall(json(context), reference(context)));
+      await next();
+    });
+    this.onInstallationUpdateAdd(async (context, next) => {
+      await this.sendAll(context, await this.logic.onInstall(json(context), reference(context)));
+      await next();
+    });
+  }
+
+  protected override async onInvokeActivity(context: TurnContext): Promise<InvokeResponse> {
+    const answer = await this.logic.onInvoke(json(context), reference(context));
+    return { status: answer.status, body: answer.body };
+  }
+
+  private async sendAll(context: TurnContext, replies: ActivityJson[]) {
+    for (const r of replies) await context.sendActivity(Activity.fromObject({ type: 'message', ...r }));
+  }
+}
+
+const json = (context: TurnContext) => JSON.parse(JSON.stringify(context.activity)) as ActivityJson;
+/** The conversation reference as plain JSON (it is stored, and posted to later). */
+const reference = (context: TurnContext) =>
+  JSON.parse(JSON.stringify(context.activity.getConversationReference())) as Record<string, unknown>;
+
+/** Reads a JSON body from a plain Node request (the SDK expects one already parsed, as Express would). */
+async function readBody(
+  req: IncomingMessage,
+  limit: number,
+): Promise<Record<string, unknown> | 'too large' | 'bad'> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > limit) return 'too large';
+    chunks.push(chunk as Buffer);
+  }
+  try {
+    const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
+    return body && typeof body === 'object' && !Array.isArray(body)
+      ? (body as Record<string, unknown>)
+      : 'bad';
+  } catch {
+    return 'bad';
+  }
+}
+
+/** The SDK's Express-shaped response over a plain Node one. */
+function webResponse(res: ServerResponse): WebResponse {
+  const web: WebResponse = {
+    status(code) {
+      res.statusCode = code;
+      return web;
+    },
+    setHeader(name, value) {
+      res.setHeader(name, value);
+      return web;
+    },
+    send(body) {
+      if (body === undefined) return web;
+      if (typeof body === 'string' || Buffer.isBuffer(body)) res.write(body);
+      else {
+        if (!res.headersSent) res.setHeader('content-type', 'application/json; charset=utf-8');
+        res.write(JSON.stringify(body));
+      }
+      return web;
+    },
+    end() {
+      res.end();
+      return web;
+    },
+    get headersSent() {
+      return res.headersSent;
+    },
+    get writableEnded() {
+      return res.writableEnded;
+    },
+  };
+  return web;
+}
+
+export class TeamsAgent {
+  private readonly adapter: CloudAdapter;
+  private readonly handler: StepwiseHandler;
+  private readonly authConfig: AuthConfiguration;
+  readonly localMode: boolean;
+
+  constructor(logic: TeamsLogic, opts: TeamsAgentOptions) {
+    this.localMode = !opts.appId;
+    this.authConfig = {
+      ...(opts.appId ? { clientId: opts.appId } : {}),
+      ...(opts.password ? { clientSecret: opts.password } : {}),
+      ...(opts.tenantId ? { tenantId: opts.tenantId } : {}),
+    } as AuthConfiguration;
+    this.adapter = new CloudAdapter(this.authConfig);
+    this.handler = new StepwiseHandler(logic);
+  }
+
+  /** `POST /api/messages`: JWT check (unless local), then the turn; malformed bodies are a 400, never a crash. */
+  async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const body = await readBody(req, 1024 * 1024);
+    if (body === 'too large' || body === 'bad') {
+      res.writeHead(body === 'too large' ? 413 : 400, { 'content-type': 'application/json; charset=utf-8' });
+      res.end(
+        JSON.stringify({
+          error: body === 'too large' ? 'activity too large' : 'the body is not an activity (JSON object)',
+        }),
+      );
+      return;
+    }
+    if (typeof body.type !== 'string' || !body.type) {
+      res.writeHead(400, { 'content-type': 'application/json; charset=utf-8' });
+      res.end(JSON.stringify({ error: 'the activity has no type' }));
+      return;
+    }
+    const request: Request = {
+      body,
+      headers: req.headers as Request['headers'],
+      method: req.method ?? 'POST',
+    };
+    const web = webResponse(res);
+    let authorised = false;
+    // In local mode the SDK's middleware lets a request without an Authorization header through as anonymous
+    // (outside NODE_ENV=production); with an app id it answers 401 itself.
+    await authorizeJWT(this.authConfig)(request, web, (err?: unknown) => {
+      authorised = !err;
+    });
+    if (!authorised) {
+      if (!res.writableEnded) {
+        res.statusCode = res.statusCode >= 400 ? res.statusCode : 401;
+        res.end();
+      }
+      return;
+    }
+    await this.adapter.process(request, web, (context) => this.handler.run(context));
+  }
+
+  /**
+   * Runs `send` in a conversation Stepwise was told about earlier (a channel, a chat, a person): posts or
+   * updates a message there. Connector failures come out as ConnectorError with the HTTP status.
+   */
+  async proactive<T>(
+    ref: Record<string, unknown>,
+    send: (ops: {
+      post(activity: ActivityJson): Promise<string>;
+      update(id: string, activity: ActivityJson): Promise<void>;
+    }) => Promise<T>,
+  ): Promise<T> {
+    let result: T | undefined;
+    // Local mode has no app id: an identity without an audience makes the SDK call the connector anonymously.
+    const identity = this.localMode ? {} : (this.authConfig.clientId as string);
+    try {
+      await this.adapter.continueConversation(
+        identity,
+        ref as unknown as ConversationReference,
+        async (context) => {
+          result = await send({
+            post: async (activity) => {
+              const r = await context.sendActivity(Activity.fromObject({ type: 'message', ...activity }));
+              if (!r?.id) throw new ConnectorError('the connector returned no activity id', undefined);
+              return r.id;
+            },
+            update: async (id, activity) => {
+              await context.updateActivity(
+                Activity.fromObject({
+                  type: 'message',
+                  ...activity,
+                  id,
+                  conversation: ref.conversation as never,
+                }),
+              );
+            },
+          });
+        },
+      );
+    } catch (e) {
+      throw toConnectorError(e);
+    }
+    return result as T;
+  }
+}
+
+/** The connector's HTTP status (and Retry-After) out of whatever the SDK's HTTP client threw. */
+function toConnectorError(e: unknown): Error {
+  if (e instanceof ConnectorError) return e;
+  const err = e as {
+    response?: { status?: number; headers?: Record<string, unknown> };
+    status?: number;
+    message?: string;
+  };
+  const status = err.response?.status ?? err.status;
+  const headers = err.response?.headers as
+    | { get?: (name: string) => string | null }
+    | Record<string, unknown>
+    | undefined;
+  const after = Number(
+    typeof headers?.get === 'function'
+      ? headers.get('retry-after')
+      : (headers as Record<string, unknown> | undefined)?.['retry-after'],
+  );
+  return new ConnectorError(
+    `Teams connector: ${status ? `HTTP ${status}` : (err.message ?? 'failed')}`,
+    status,
+    Number.isFinite(after) ? after * 1000 : undefined,
+  );
+}

@@ -1,0 +1,394 @@
+/**
+ * Teams activities -> workflow commands, on plain JSON (agent.ts is the SDK boundary). Commands arrive as
+ * messages (typed in a personal chat, or @Stepwise in a channel); a request's form opens in a dialog
+ * (task/fetch, task/submit) from the same template as Slack's modal; card buttons are Universal Actions
+ * (adaptiveCard/action), answered with the card as it now is for the person who pressed.
+ */
+import type { Logger } from 'pino';
+import { z } from 'zod';
+import type { App } from '../../app.ts';
+import { actionPayloadSchema, type FormName, formNames, formVerb } from '../../cards/actions.ts';
+import type { AdaptiveCardJson } from '../../cards/render.ts';
+import { renderCard } from '../../cards/render.ts';
+import { formSubmission, routeKindLabels } from '../../cards/view.ts';
+import type { Person } from '../../domain/directory.ts';
+import { actions as lifecycleActions, type TransferAction } from '../../domain/lifecycle.ts';
+import { routesFor } from '../../domain/rules.ts';
+import { linkTeamChannel } from '../../store/directory-store.ts';
+import type { MessageRefStore } from '../../store/message-ref-store.ts';
+import { EmergencyRoute, WorkflowError } from '../../workflow/errors.ts';
+import type { TransferRow } from '../../workflow/ports.ts';
+import { CommandUsageError, helpText, parseTransferCommand, requestCommands } from '../commands.ts';
+import { emergencyCard, formData, listCard, requestCard, requestFormCard, statusCard } from '../compose.ts';
+import { type Fields, runVerb, startRequest, stringInputs } from '../verbs.ts';
+import type { ActivityJson, TeamsLogic } from './agent.ts';
+import { attachment, forTeamsMessage, statusOnly } from './cards.ts';
+
+/** Where Stepwise keeps the conversation references it may post to later (the setting table). */
+export const refKeys = {
+  team: (teamId: string) => `teams.ref.team:${teamId}`,
+  person: (personId: string) => `teams.ref.person:${personId}`,
+  conversation: (conversationId: string) => `teams.ref.conversation:${conversationId}`,
+  escalation: 'teams.ref.escalation',
+};
+
+export interface TeamsBotDeps {
+  app: App;
+  settings: MessageRefStore;
+  kick: () => void;
+  now: () => Date;
+  log: Logger;
+}
+
+const somethingWentWrong =
+  'Something went wrong on our side and nothing has changed. Please try again in a minute; if it keeps happening, tell your Stepwise administrator.';
+
+const text = (t: string): ActivityJson => ({ type: 'message', text: t, textFormat: 'markdown' });
+const cardMessage = (card: AdaptiveCardJson, summary?: string): ActivityJson => ({
+  type: 'message',
+  ...(summary ? { summary } : {}),
+  attachments: [attachment(forTeamsMessage(card))],
+});
+const dialog = (title: string, card: AdaptiveCardJson) => ({
+  status: 200,
+  body: { task: { type: 'continue', value: { title, width: 'large', card: attachment(card) } } },
+});
+const dialogMessage = (message: string) => ({
+  status: 200,
+  body: { task: { type: 'message', value: message } },
+});
+const cardAnswer = (card: AdaptiveCardJson) => ({
+  status: 200,
+  body: { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: forTeamsMessage(card) },
+});
+const messageAnswer = (message: string) => ({
+  status: 200,
+  body: { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: message },
+});
+
+/** A Teams user id (29:...) or Entra object id from an activity's `from`. */
+function userIds(activity: ActivityJson): string[] {
+  const from = (activity.from ?? {}) as { id?: string; aadObjectId?: string };
+  return [from.id, from.aadObjectId].filter((x): x is string => typeof x === 'string' && x.length > 0);
+}
+
+/** The words of a message without the bot's @mention. */
+function commandText(activity: ActivityJson): string {
+  return String(activity.text ?? '')
+    .replace(/<at>[^<]*<\/at>/g, ' ')
+    .replace(/&nbsp;/g, ' ')
+    .trim();
+}
+
+export function teamsLogic(deps: TeamsBotDeps): TeamsLogic {
+  const { app, settings, log } = deps;
+
+  const personOf = (activity: ActivityJson): Person | null => {
+    for (const id of userIds(activity)) {
+      const p = app.workflow.directory.byTeamsUser(id);
+      if (p) return p;
+    }
+    return null;
+  };
+  const notInDirectory = () =>
+    `You are not in the Stepwise directory for the ${app.profile.name}, so you cannot use Stepwise yet. Ask your council's Stepwise administrator to add your Teams account.`;
+
+  const explain = (e: unknown, context: string): string => {
+    if (e instanceof WorkflowError) return e.message;
+    if (e instanceof CommandUsageError) return e.message;
+    if (e instanceof z.ZodError) return e.issues.map((i) => i.message).join('; ');
+    log.error(
+      {
+        context,
+        err: {
+          message: String((e as Error)?.message ?? e)
+            .split('\n')[0]
+            ?.slice(0, 200),
+        },
+      },
+      'teams handler failed',
+    );
+    return somethingWentWrong;
+  };
+
+  /** A button that opens a dialog (Teams' task module) with the given data. */
+  const dialogButton = (title: string, data: Record<string, unknown>) => ({
+    type: 'Action.Submit',
+    title,
+    data: { ...data, msteams: { type: 'task/fetch' } },
+  });
+  const buttonsCard = (heading: string, buttons: ReturnType<typeof dialogButton>[]): AdaptiveCardJson => ({
+    type: 'AdaptiveCard',
+    version: '1.5',
+    body: [{ type: 'TextBlock', text: heading, wrap: true, weight: 'Bolder' }],
+    actions: buttons,
+  });
+
+  // ---- messages: the commands ------------------------------------------------------------------------------
+
+  const onMessage: TeamsLogic['onMessage'] = async (activity, reference) => {
+    const words = commandText(activity);
+    const [first = 'help', ...rest] = words.split(/\s+/).filter(Boolean);
+    const word = first.toLowerCase().replace(/^\//, '');
+    const arg = rest.join(' ');
+    if (word === 'help') return [text(helpText.replaceAll('/', ''))];
+    const person = personOf(activity);
+    try {
+      if (word === 'link') {
+        if (!person?.roles.includes('admin'))
+          return [text('Only a Stepwise admin (role `admin` in the directory) can link channels.')];
+        return [await link(arg.trim(), reference)];
+      }
+      if (!person) return [text(notInDirectory())];
+      const kind = requestCommands[`/${word}` as keyof typeof requestCommands];
+      if (kind) {
+        const team = app.workflow.directory.team(person.teamId);
+        const routes = team ? routesFor(app.profile, team.service, kind) : [];
+        if (!routes.length)
+          return [text(`${team?.name ?? 'Your team'} has no ${word} route in the ${app.profile.name}.`)];
+        return [
+          cardMessage(
+            buttonsCard(
+              `Start a ${routeKindLabels[routes[0]?.kind ?? 'step-up'].toLowerCase()} request: which one?`,
+              routes.map((r) => dialogButton(r.name, { action: 'open_request', routeId: r.id })),
+            ),
+          ),
+        ];
+      }
+      if (word !== 'transfer')
+        return [text(`"${first}" is not a Stepwise command. Try stepup, stepdown, stepin or transfer help.`)];
+      const parsed = parseTransferCommand(arg);
+      const now = deps.now();
+      switch (parsed.sub) {
+        case 'help':
+          return [text(helpText.replaceAll('/', ''))];
+        case 'status':
+          return [cardMessage(await statusCard(app, await app.workflow.get(parsed.ref), person, now))];
+        case 'list':
+          return [cardMessage(await listCard(app, person, parsed.scope, now))];
+        case 'dispute':
+        case 'withdraw': {
+          const t = await app.workflow.get(parsed.ref);
+          const refusal = await app.workflow.refusal(t.id, person.id, parsed.sub);
+          if (refusal) return [text(refusal)];
+          return [
+            cardMessage(
+              buttonsCard(
+                `${t.ref}: ${parsed.sub === 'dispute' ? 'take it up the escalation ladder' : 'withdraw it'}`,
+                [
+                  dialogButton(parsed.sub === 'dispute' ? 'Open the form' : 'Withdraw…', {
+                    action: 'open_form',
+                    form: parsed.sub,
+                    transferId: t.id,
+                    version: t.version,
+                  }),
+                ],
+              ),
+            ),
+          ];
+        }
+        case 'link':
+          return [text('In Teams, link a channel with @Stepwise link <team id>.')];
+      }
+    } catch (e) {
+      return [text(explain(e, 'message'))];
+    }
+  };
+
+  const link = async (target: string, reference: Record<string, unknown>): Promise<ActivityJson> => {
+    if (target === 'escalation') {
+      await settings.setSetting(refKeys.escalation, reference);
+      return text(
+        'This channel is now the escalation channel: disagreements climbing the ladder are posted here.',
+      );
+    }
+    const team = app.workflow.directory.team(target);
+    if (!team) {
+      const ids = app.workflow.directory.teams.map((t) => t.id).join(', ');
+      return text(`There is no team "${target}" in the directory. Teams: ${ids}.`);
+    }
+    const conversationId = String((reference.conversation as { id?: string } | undefined)?.id ?? '');
+    await settings.setSetting(refKeys.team(team.id), reference);
+    await linkTeamChannel(app.db, team.id, 'teams', conversationId.split(';')[0] ?? conversationId);
+    await app.reloadDirectory();
+    return text(
+      `This channel is now linked to ${team.name}: requests to ${team.name} are posted here, and only the people the directory allows can decide them.`,
+    );
+  };
+
+  // ---- installation ---------------------------------------------------------------------------------------
+
+  const onInstall: TeamsLogic['onInstall'] = async (activity, reference) => {
+    const conversation = (activity.conversation ?? {}) as { id?: string; conversationType?: string };
+    const id = String(conversation.id ?? '').split(';')[0] ?? '';
+    await settings.setSetting(refKeys.conversation(id), reference);
+    if (conversation.conversationType === 'personal') {
+      const person = personOf(activity);
+      if (!person) return [text(notInDirectory())];
+      await settings.setSetting(refKeys.person(person.id), reference);
+      return [
+        text(
+          `Hello ${person.name}. Stepwise will send you your requests' decisions and the escalations that need you here. Type help to see the commands.`,
+        ),
+      ];
+    }
+    const team = app.workflow.directory.teams.find((t) => t.teamsChannel === id);
+    if (team) {
+      await settings.setSetting(refKeys.team(team.id), reference);
+      return [
+        text(
+          `Stepwise is installed. This channel is ${team.name}'s: requests to ${team.name} are posted here.`,
+        ),
+      ];
+    }
+    return [
+      text(
+        'Stepwise is installed. An admin links this channel to a directory team with @Stepwise link <team id>.',
+      ),
+    ];
+  };
+
+  // ---- invokes --------------------------------------------------------------------------------------------
+
+  const formAction = (form: FormName): TransferAction | null => {
+    const verb = formVerb[form];
+    return verb in lifecycleActions ? (verb as TransferAction) : null;
+  };
+
+  const taskFetch = async (person: Person, data: Record<string, unknown>) => {
+    if (data.action === 'open_request') {
+      const route = app.profile.routes.find((r) => r.id === data.routeId);
+      if (!route) return dialogMessage('This button is out of date: start again with the command.');
+      return dialog(`${routeKindLabels[route.kind]} request`, requestFormCard(app, route));
+    }
+    const payload = actionPayloadSchema.parse(data);
+    if (payload.action !== 'open_form' || !formNames.includes(payload.form))
+      return dialogMessage('That button does not open a form.');
+    const action = formAction(payload.form);
+    const refusal = action
+      ? await app.workflow.refusal(payload.transferId, person.id, action, payload.version)
+      : null;
+    if (refusal) return dialogMessage(refusal);
+    const t = await app.workflow.get(payload.transferId);
+    const formCardData = await formData(payload.form, {
+      app,
+      transfer: t,
+      meetings: await app.store.meetings(t.id),
+      meetingKey: payload.meeting,
+    });
+    if (!formCardData) return dialogMessage(`That form is not available on ${t.ref} now.`);
+    return dialog(t.ref, renderCard(`forms/${payload.form}`, formCardData));
+  };
+
+  const taskSubmit = async (person: Person, data: Record<string, unknown>) => {
+    const payload = actionPayloadSchema.parse(data);
+    if (payload.action === 'start') {
+      const route = app.profile.routes.find((r) => r.id === payload.routeId);
+      if (!route) return dialogMessage('This form is out of date: start again with the command.');
+      const inputs = stringInputs(data);
+      try {
+        const t = await startRequest(
+          app,
+          { personId: person.id, surface: 'teams' },
+          route,
+          inputs,
+          deps.now(),
+        );
+        deps.kick();
+        return dialogMessage(
+          `${t.ref} was sent to ${app.workflow.teamName(t.receivingTeamId)}. You will get a message with every decision on it.`,
+        );
+      } catch (e) {
+        if (e instanceof EmergencyRoute) return dialog('Phone now', emergencyCard(app));
+        if (e instanceof WorkflowError && e.fieldErrors.length)
+          return dialog(
+            `${routeKindLabels[route.kind]} request`,
+            requestFormCard(app, route, { values: inputs, errors: e.fieldErrors }),
+          );
+        throw e;
+      }
+    }
+    if (payload.action === 'open_form')
+      return dialogMessage('That button opens a form; it does not submit one.');
+    const t = await run(
+      person,
+      payload as Fields & { action: string; transferId: string; version: number },
+      data,
+    );
+    return dialogMessage(`Done: ${t.ref} is updated.`);
+  };
+
+  const run = async (
+    person: Person,
+    payload: { action: string; transferId: string; version: number },
+    data: Record<string, unknown>,
+  ) => {
+    const verb = payload.action as Parameters<typeof runVerb>[1];
+    const fields = { ...data, ...formSubmission(verb, stringInputs(data), app.calendar) } as Fields;
+    const t = await runVerb(
+      app,
+      verb,
+      {
+        actor: { personId: person.id, surface: 'teams' },
+        ref: payload.transferId,
+        expectedVersion: payload.version,
+      },
+      fields,
+      deps.now(),
+    );
+    deps.kick();
+    return t;
+  };
+
+  /** The request card for one person: their buttons if they may act, else the status. */
+  const cardFor = async (t: TransferRow, person: Person) => {
+    const card = await requestCard(app, t, deps.now(), person);
+    const mayAct = app.workflow.isDecider(t, person) || app.workflow.isSender(t, person);
+    return mayAct ? card : statusOnly(card);
+  };
+
+  const cardAction = async (person: Person, value: Record<string, unknown>) => {
+    const action = (value.action ?? {}) as { verb?: string; data?: Record<string, unknown> };
+    const data = { ...(action.data ?? {}) };
+    if (action.verb === 'refresh') {
+      const t = await app.store.find(String(data.transferId ?? ''));
+      if (!t) return messageAnswer('This request no longer exists.');
+      return cardAnswer(await cardFor(t, person));
+    }
+    const payload = actionPayloadSchema.parse({ ...data, action: data.action ?? action.verb });
+    if (payload.action === 'start' || payload.action === 'open_form')
+      return messageAnswer('That button opens a form: use it from the card in Teams.');
+    try {
+      const t = await run(person, payload, data);
+      return cardAnswer(await cardFor(t, person));
+    } catch (e) {
+      return messageAnswer(explain(e, 'adaptiveCard/action'));
+    }
+  };
+
+  const onInvoke: TeamsLogic['onInvoke'] = async (activity) => {
+    const name = String(activity.name ?? '');
+    const value = (activity.value ?? {}) as Record<string, unknown>;
+    const person = personOf(activity);
+    try {
+      if (name === 'adaptiveCard/action') {
+        if (!person) return messageAnswer(notInDirectory());
+        return await cardAction(person, value);
+      }
+      if (name === 'task/fetch' || name === 'task/submit') {
+        if (!person) return dialogMessage(notInDirectory());
+        const data = { ...((value.data ?? {}) as Record<string, unknown>) };
+        delete data.msteams;
+        return name === 'task/fetch' ? await taskFetch(person, data) : await taskSubmit(person, data);
+      }
+      return { status: 501 };
+    } catch (e) {
+      const message = explain(e, name);
+      return name.startsWith('task/') ? dialogMessage(message) : messageAnswer(message);
+    }
+  };
+
+  return { onMessage, onInstall, onInvoke };
+}
+
+export { cardMessage };

@@ -1,0 +1,91 @@
+/**
+ * The cards/ templates as Teams shows them. A message card's buttons become Universal Actions
+ * (`Action.Execute`, whose verb is the same word, with the `Action.Submit` as its fallback for older clients);
+ * a channel's request card shows everyone the status and, through `refresh.userIds`, shows the people who may
+ * act their buttons. Dialog (task module) cards keep `Action.Submit`, which is what a dialog submits with.
+ */
+import type { AdaptiveCardJson, CardElement } from '../../cards/render.ts';
+
+/** Teams refuses a card over 28 KB; the outbox does not send one (tested over every template). */
+export const teamsCardLimitBytes = 28 * 1024;
+/** Teams refreshes a card for at most 60 users. */
+const maxRefreshUsers = 60;
+
+export const cardContentType = 'application/vnd.microsoft.card.adaptive';
+
+export function cardBytes(card: AdaptiveCardJson): number {
+  return Buffer.byteLength(JSON.stringify(card), 'utf8');
+}
+
+function convertActions(actions: unknown): unknown {
+  if (!Array.isArray(actions)) return actions;
+  return actions.map((a: CardElement) => {
+    if (a.type === 'Action.Submit' && a.data && typeof a.data === 'object' && 'action' in a.data) {
+      const data = a.data as Record<string, unknown>;
+      const { type: _submit, ...rest } = a;
+      return { ...rest, type: 'Action.Execute', verb: String(data.action), data, fallback: { ...a } };
+    }
+    if (a.type === 'Action.ShowCard' && a.card)
+      return { ...a, card: forTeamsMessage(a.card as AdaptiveCardJson) };
+    return a;
+  });
+}
+
+function convertBody(items: unknown): unknown {
+  if (!Array.isArray(items)) return items;
+  return items.map((el: CardElement) => {
+    const out: CardElement = { ...el };
+    if (el.type === 'ActionSet') out.actions = convertActions(el.actions);
+    for (const key of ['items', 'columns'] as const)
+      if (Array.isArray(el[key])) out[key] = convertBody(el[key]);
+    return out;
+  });
+}
+
+/** A card for a Teams message: its buttons as Universal Actions. */
+export function forTeamsMessage(card: AdaptiveCardJson): AdaptiveCardJson {
+  return {
+    ...card,
+    body: convertBody(card.body) as CardElement[],
+    actions: convertActions(card.actions) as CardElement[],
+  };
+}
+
+/** The card with no buttons or forms: what everyone not allowed to act sees. */
+export function statusOnly(card: AdaptiveCardJson): AdaptiveCardJson {
+  const strip = (items: unknown): CardElement[] =>
+    (Array.isArray(items) ? items : [])
+      .filter((el: CardElement) => el.type !== 'ActionSet')
+      .map((el: CardElement) => ({
+        ...el,
+        ...(Array.isArray(el.items) ? { items: strip(el.items) } : {}),
+        ...(Array.isArray(el.columns) ? { columns: strip(el.columns) } : {}),
+      }));
+  const { actions: _actions, ...rest } = card;
+  return { ...rest, body: strip(card.body) };
+}
+
+/**
+ * A channel card: the status for everyone, and a refresh that Teams runs for the listed users (the people who
+ * may act on it), whose answer is the card with their buttons.
+ */
+export function withRefresh(
+  card: AdaptiveCardJson,
+  transferId: string,
+  userIds: readonly string[],
+): AdaptiveCardJson {
+  const users = [...new Set(userIds)].slice(0, maxRefreshUsers);
+  if (!users.length) return card;
+  return {
+    ...card,
+    refresh: {
+      action: { type: 'Action.Execute', verb: 'refresh', data: { action: 'refresh', transferId } },
+      userIds: users,
+    },
+  };
+}
+
+/** A card as a message attachment. */
+export function attachment(card: AdaptiveCardJson) {
+  return { contentType: cardContentType, content: card };
+}

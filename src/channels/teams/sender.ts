@@ -1,0 +1,250 @@
+/**
+ * The Teams outbox sender: proactive posts into the conversations Stepwise saved when it was installed or a
+ * channel was linked, and updates of the request and meeting cards in place (the activity id saved at send
+ * time). 429, 412, 502, 504 (and other 5xx) from the connector are retried by the outbox with backoff.
+ */
+import type { App } from '../../app.ts';
+import type { AdaptiveCardJson } from '../../cards/render.ts';
+import type { Person } from '../../domain/directory.ts';
+import type { MessageRef, MessageRefStore } from '../../store/message-ref-store.ts';
+import {
+  type OutboxMessage,
+  PermanentSendError,
+  RetryableSendError,
+  type Sender,
+} from '../../workflow/outbox.ts';
+import type { TransferRow } from '../../workflow/ports.ts';
+import * as compose from '../compose.ts';
+import { type ActivityJson, ConnectorError, type TeamsAgent } from './agent.ts';
+import { refKeys } from './bot.ts';
+import {
+  attachment,
+  cardBytes,
+  forTeamsMessage,
+  statusOnly,
+  teamsCardLimitBytes,
+  withRefresh,
+} from './cards.ts';
+
+type Reference = Record<string, unknown> & { conversation?: { id?: string } };
+
+const retryable = new Set([412, 429, 500, 502, 503, 504]);
+
+export class TeamsSender implements Sender {
+  constructor(
+    private readonly deps: { app: App; agent: TeamsAgent; refs: MessageRefStore; now: () => Date },
+  ) {}
+
+  private get app(): App {
+    return this.deps.app;
+  }
+
+  async send(m: OutboxMessage): Promise<void> {
+    try {
+      await this.deliver(m);
+    } catch (e) {
+      if (e instanceof ConnectorError) {
+        if (e.status === undefined || retryable.has(e.status))
+          throw new RetryableSendError(e.message, e.retryAfterMs);
+        throw new PermanentSendError(e.message);
+      }
+      throw e;
+    }
+  }
+
+  private async deliver(m: OutboxMessage): Promise<void> {
+    const text = typeof m.payload.text === 'string' ? m.payload.text : '';
+    const now = this.deps.now();
+    switch (m.kind) {
+      case 'card': {
+        const t = await this.transfer(m);
+        await this.card(t);
+        await this.meetingCards(t);
+        return;
+      }
+      case 'thread': {
+        const t = await this.transfer(m);
+        const card = await this.card(t);
+        // A reply in the card's thread: the channel conversation with ";messageid=" the card's activity.
+        const ref = await this.reference(refKeys.team(t.receivingTeamId));
+        await this.post(threadOf(ref, card.messageId), { text });
+        return;
+      }
+      case 'dm':
+        await this.direct(this.person(m.target.personId), text, m, now);
+        return;
+      case 'team':
+        await this.post(await this.reference(refKeys.team(String(m.target.teamId ?? ''))), { text });
+        return;
+      case 'escalation': {
+        const t = m.transferId ? await this.app.store.find(m.transferId) : null;
+        const card = t ? await compose.disputeCard(this.app, t, now) : null;
+        await this.post(await this.reference(refKeys.escalation), message(text, card));
+        return;
+      }
+      case 'reminder': {
+        const t = await this.transfer(m);
+        const ref = await this.reference(refKeys.team(String(m.target.teamId ?? t.receivingTeamId)));
+        await this.post(ref, message(text, compose.reminderCard(this.app, t, m, now)));
+        return;
+      }
+      case 'digest': {
+        const card = compose.digestCard(m);
+        if (typeof m.target.teamId === 'string')
+          await this.post(await this.reference(refKeys.team(m.target.teamId)), message(text, card));
+        else await this.direct(this.person(m.target.personId), text, m, now, card);
+        return;
+      }
+      case 'invite': {
+        const t = await this.transfer(m);
+        const file = compose.inviteFile(this.app, t, m);
+        const person = this.person(m.target.personId);
+        // The invite as an attachment (a data URL: a bot cannot put a file in a chat without the file-consent
+        // flow, which needs the app to support files).
+        await this.direct(person, text, m, now, null, {
+          contentType: 'text/calendar',
+          name: file.filename,
+          contentUrl: `data:text/calendar;base64,${Buffer.from(file.content, 'utf8').toString('base64')}`,
+        });
+        return;
+      }
+      case 'email':
+        throw new PermanentSendError('e-mail is not delivered by the Teams surface');
+      default:
+        throw new PermanentSendError(`the Teams surface does not deliver "${m.kind}" messages`);
+    }
+  }
+
+  private async transfer(m: OutboxMessage): Promise<TransferRow> {
+    if (!m.transferId) throw new PermanentSendError(`a ${m.kind} message without a transfer`);
+    const t = await this.app.store.find(m.transferId);
+    if (!t) throw new PermanentSendError(`transfer ${m.transferId} no longer exists`);
+    return t;
+  }
+
+  private person(id: unknown): Person {
+    const p = this.app.workflow.directory.person(String(id ?? ''));
+    if (!p) throw new PermanentSendError(`person "${String(id)}" is not in the directory`);
+    return p;
+  }
+
+  private async reference(key: string): Promise<Reference> {
+    const ref = (await this.deps.refs.setting(key)) as Reference | null;
+    if (!ref?.conversation?.id)
+      throw new PermanentSendError(
+        `no Teams conversation for ${key.replace('teams.ref.', '')}: install the app there, or link the channel with @Stepwise link <team id>`,
+      );
+    return ref;
+  }
+
+  private async post(ref: Reference, activity: ActivityJson): Promise<string> {
+    return this.deps.agent.proactive(ref, (ops) => ops.post(activity));
+  }
+
+  /** A direct message where the app is installed for the person; otherwise an @mention in their team's channel. */
+  private async direct(
+    person: Person,
+    text: string,
+    m: OutboxMessage,
+    now: Date,
+    card?: AdaptiveCardJson | null,
+    file?: Record<string, unknown>,
+  ) {
+    const t = m.transferId ? await this.app.store.find(m.transferId) : null;
+    const shown =
+      card !== undefined
+        ? card
+        : t
+          ? m.payload.disputeId !== undefined
+            ? await compose.disputeCard(this.app, t, now)
+            : await compose.requestCard(this.app, t, now, person)
+          : null;
+    const personal = (await this.deps.refs.setting(refKeys.person(person.id))) as Reference | null;
+    if (personal?.conversation?.id) {
+      const activity = message(text, shown);
+      if (file) activity.attachments = [...((activity.attachments as unknown[]) ?? []), file];
+      await this.post(personal, activity);
+      return;
+    }
+    if (!person.teamsUser)
+      throw new PermanentSendError(
+        `person "${person.id}" has no Teams user id and no personal install of the app`,
+      );
+    const mention = `<at>${person.name}</at>`;
+    await this.post(await this.reference(refKeys.team(person.teamId)), {
+      text: `${mention} ${text}`,
+      entities: [{ type: 'mention', text: mention, mentioned: { id: person.teamsUser, name: person.name } }],
+    });
+  }
+
+  /** The request card in the receiving team's channel: everyone sees the status; the refresh shows deciders their buttons. */
+  private async card(t: TransferRow): Promise<MessageRef> {
+    const saved = await this.deps.refs.get(t.id, 'teams', 'card');
+    if (saved && saved.version >= t.version) return saved;
+    const card = withRefresh(
+      statusOnly(await compose.requestCard(this.app, t, this.deps.now())),
+      t.id,
+      this.actors(t),
+    );
+    return this.postOrUpdate(t, 'card', refKeys.team(t.receivingTeamId), saved, card);
+  }
+
+  private async meetingCards(t: TransferRow): Promise<void> {
+    const now = this.deps.now();
+    for (const meeting of await this.app.store.meetings(t.id)) {
+      const card = compose.meetingCard(this.app, t, meeting, now);
+      for (const teamId of compose.meetingTeams(t)) {
+        const purpose = `meeting:${meeting.meetingKey}:${teamId}`;
+        const saved = await this.deps.refs.get(t.id, 'teams', purpose);
+        if (saved && saved.version >= t.version) continue;
+        if (!(await this.deps.refs.setting(refKeys.team(teamId)))) continue;
+        await this.postOrUpdate(t, purpose, refKeys.team(teamId), saved, card);
+      }
+    }
+  }
+
+  /** The Teams users the channel card refreshes for: the receiving team's deciders and the sending side. */
+  private actors(t: TransferRow): string[] {
+    const d = this.app.workflow.directory;
+    const people = [...d.members(t.receivingTeamId), ...d.members(t.sendingTeamId)].filter(
+      (p) => this.app.workflow.isDecider(t, p) || this.app.workflow.isSender(t, p),
+    );
+    return people.map((p) => p.teamsUser).filter((x): x is string => Boolean(x));
+  }
+
+  private async postOrUpdate(
+    t: TransferRow,
+    purpose: string,
+    refKey: string,
+    saved: MessageRef | null,
+    card: AdaptiveCardJson,
+  ): Promise<MessageRef> {
+    const teamsCard = forTeamsMessage(card);
+    if (cardBytes(teamsCard) > teamsCardLimitBytes)
+      throw new PermanentSendError(`the ${purpose} card of ${t.ref} is over Teams' 28 KB limit`);
+    const ref = await this.reference(refKey);
+    const activity = { attachments: [attachment(teamsCard)] };
+    let messageId = saved?.messageId;
+    if (messageId) await this.deps.agent.proactive(ref, (ops) => ops.update(messageId as string, activity));
+    else messageId = await this.post(ref, activity);
+    const row: MessageRef = {
+      transferId: t.id,
+      surface: 'teams',
+      purpose,
+      channel: String(ref.conversation?.id ?? ''),
+      messageId,
+      version: t.version,
+    };
+    await this.deps.refs.save(row, this.deps.now());
+    return row;
+  }
+}
+
+function message(text: string, card: AdaptiveCardJson | null): ActivityJson {
+  return { text, ...(card ? { attachments: [attachment(forTeamsMessage(card))] } : {}) };
+}
+
+function threadOf(ref: Reference, messageId: string): Reference {
+  const id = String(ref.conversation?.id ?? '').split(';')[0];
+  return { ...ref, conversation: { ...(ref.conversation ?? {}), id: `${id};messageid=${messageId}` } };
+}

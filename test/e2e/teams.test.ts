@@ -1,0 +1,292 @@
+// The Teams bot end to end: activities shaped as Teams sends them are posted to the running server's
+// POST /api/messages, with a fake Bot Connector on loopback as their serviceUrl, which records what the bot
+// posts and updates (and can answer 429). Hackney's step-up: installation in MASH's and Targeted Early Help's
+// channels and in the practitioner's personal chat, the command, the form in a dialog, the card posted to
+// MASH's channel with its refresh, Accept pressed as a Universal Action, the card updated in place.
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readConfig } from '../../src/config.ts';
+import { type RunningServer, startServer } from '../../src/server/main.ts';
+import { type FakeConnector, startFakeConnector } from '../support/fake-connector.ts';
+import { answersForCard } from '../support/workspace-browser.ts';
+
+let server: RunningServer;
+let connector: FakeConnector;
+let dataDir: string;
+
+const channels = { mash: '19:mash-hackney@thread.tacv2', tehs: '19:tehs-hackney@thread.tacv2' };
+const bot = { id: '28:stepwise-bot', name: 'Stepwise' };
+
+beforeAll(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), 'stepwise-teams-'));
+  connector = await startFakeConnector();
+  server = await startServer(
+    readConfig({
+      STEPWISE_DATA_DIR: dataDir,
+      STEPWISE_PROTOCOL: 'hackney',
+      STEPWISE_TEAMS: 'local',
+      PORT: '0',
+      STEPWISE_LOG_LEVEL: 'silent',
+    }),
+    { sweep: false, outboxIntervalMs: 50 },
+  );
+}, 60_000);
+
+afterAll(async () => {
+  await server?.close();
+  await connector?.close();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+/** An activity as Teams sends it, from a person in a conversation. */
+function activity(
+  from: string,
+  conversation: { id: string; conversationType: 'channel' | 'personal' },
+  extra: Record<string, unknown>,
+) {
+  return {
+    id: randomUUID(),
+    channelId: 'msteams',
+    serviceUrl: connector.url,
+    timestamp: new Date().toISOString(),
+    from: { id: `29:1${from}`, name: from, aadObjectId: `aad-${from}` },
+    recipient: bot,
+    conversation: { ...conversation, tenantId: 'tenant-1' },
+    channelData: { tenant: { id: 'tenant-1' } },
+    ...extra,
+  };
+}
+const inChannel = (id: string) => ({ id, conversationType: 'channel' as const });
+const personal = (who: string) => ({ id: `a:personal-${who}`, conversationType: 'personal' as const });
+
+async function post(body: unknown, headers: Record<string, string> = {}) {
+  const res = await fetch(`${server.url}/api/messages`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { status: res.status, json: text ? (JSON.parse(text) as Record<string, unknown>) : null };
+}
+
+const invoke = (from: string, conversation: Parameters<typeof activity>[1], name: string, value: unknown) =>
+  post(activity(from, conversation, { type: 'invoke', name, value }));
+
+describe('Teams: the bot on POST /api/messages', () => {
+  it('is installed in two channels and a personal chat, and says so in each', async () => {
+    for (const [channel, member] of [
+      [channels.mash, 'mo'],
+      [channels.tehs, 'eve'],
+    ] as const) {
+      const res = await post(
+        activity(member, inChannel(channel), {
+          type: 'conversationUpdate',
+          membersAdded: [bot],
+          channelData: { tenant: { id: 'tenant-1' }, team: { id: channel }, eventType: 'teamMemberAdded' },
+        }),
+      );
+      expect(res.status).toBe(200);
+    }
+    expect(
+      (await post(activity('eve', personal('eve'), { type: 'conversationUpdate', membersAdded: [bot] })))
+        .status,
+    ).toBe(200);
+    const said = await connector.waitFor('the installation message in MASH', (c) =>
+      String(c.activity.text).startsWith("Stepwise is installed. This channel is MASH's"),
+    );
+    expect(said.conversation).toBe(channels.mash);
+    await connector.waitFor(
+      'the welcome in Eve’s chat',
+      (c) => c.conversation === personal('eve').id && String(c.activity.text).startsWith('Hello Eve'),
+    );
+  });
+
+  it('a practitioner starts a step-up with the command and sends it from the dialog; the card reaches MASH', async () => {
+    await post(activity('eve', personal('eve'), { type: 'message', text: 'stepup' }));
+    const reply = await connector.waitFor(
+      'the route chooser',
+      (c) => c.conversation === personal('eve').id && Boolean(c.activity.attachments),
+    );
+    const chooser = (
+      reply.activity.attachments as { content: { actions: { data: Record<string, unknown> }[] } }[]
+    )[0]?.content;
+    const button = chooser?.actions.find((a) => a.data.routeId === 'to-statutory');
+    expect(button?.data.msteams).toEqual({ type: 'task/fetch' });
+
+    const fetched = await invoke('eve', personal('eve'), 'task/fetch', { data: button?.data });
+    expect(fetched.status).toBe(200);
+    const task = (fetched.json as { task: { type: string; value: { card: { content: unknown } } } }).task;
+    expect(task.type).toBe('continue');
+    const form = task.value.card.content;
+    const answers = Object.fromEntries(
+      Object.entries({ ...answersForCard(form), 'request.confirm_warnings': 'true' }).map(([k, v]) => [
+        k,
+        Array.isArray(v) ? v.join(',') : v,
+      ]),
+    );
+    const submitted = await invoke('eve', personal('eve'), 'task/submit', {
+      data: { action: 'start', routeId: 'to-statutory', ...answers },
+    });
+    const done = (submitted.json as { task: { type: string; value: string } }).task;
+    expect(done.type).toBe('message');
+    expect(done.value).toMatch(/^SW-\d{6} was sent to MASH\./);
+    const ref = /SW-\d{6}/.exec(done.value)?.[0] as string;
+
+    const card = await connector.waitFor(
+      'the request card in MASH',
+      (c) =>
+        c.kind === 'send' &&
+        c.conversation === channels.mash &&
+        JSON.stringify(c.activity).includes(`${ref} · Step-up request`),
+    );
+    const content = (card.activity.attachments as { content: Record<string, unknown> }[])[0]
+      ?.content as Record<string, unknown>;
+    // Everyone sees the status; the refresh lists who may act (MASH's deciders and the sending side).
+    expect(JSON.stringify(content)).not.toContain('Action.Execute","title":"Accept"');
+    const refresh = content.refresh as { userIds: string[]; action: { verb: string } };
+    expect(refresh.action.verb).toBe('refresh');
+    expect(refresh.userIds).toEqual(expect.arrayContaining(['29:1mo', '29:1eve']));
+    expect(refresh.userIds).not.toContain('29:1mia');
+    expect(Buffer.byteLength(JSON.stringify(content))).toBeLessThan(28 * 1024);
+    // Eve hears about it in her personal chat.
+    await connector.waitFor(
+      'Eve’s message',
+      (c) =>
+        c.conversation === personal('eve').id && String(c.activity.text).includes(`${ref} was sent to MASH`),
+    );
+
+    // Mo's client refreshes the card: he sees Accept as a Universal Action with its Submit fallback.
+    const t = await server.app.store.find(ref);
+    const refreshed = await invoke('mo', inChannel(channels.mash), 'adaptiveCard/action', {
+      action: { type: 'Action.Execute', verb: 'refresh', data: { action: 'refresh', transferId: t?.id } },
+    });
+    const mine = (refreshed.json as { value: { actions: Record<string, unknown>[] } }).value;
+    const accept = mine.actions.find((a) => a.title === 'Accept');
+    expect(accept).toMatchObject({
+      type: 'Action.Execute',
+      verb: 'accept',
+      fallback: { type: 'Action.Submit' },
+    });
+    // Mia (a practitioner, not a decider) gets the status only.
+    const hers = await invoke('mia', inChannel(channels.mash), 'adaptiveCard/action', {
+      action: { type: 'Action.Execute', verb: 'refresh', data: { action: 'refresh', transferId: t?.id } },
+    });
+    expect((hers.json as { value: { actions?: unknown[] } }).value.actions ?? []).toEqual([]);
+
+    // Mo presses Accept: the answer is his card as it now is, and the channel's card is updated in place.
+    const pressed = await invoke('mo', inChannel(channels.mash), 'adaptiveCard/action', {
+      action: { type: 'Action.Execute', verb: 'accept', data: accept?.data },
+    });
+    expect(JSON.stringify(pressed.json)).toContain('accepted, waiting for allocation');
+    const update = await connector.waitFor(
+      'the card updated in place',
+      (c) => c.kind === 'update' && c.activityId === card.id,
+    );
+    expect(JSON.stringify(update.activity)).toContain('accepted, waiting for allocation');
+    expect((await server.app.store.find(ref))?.state).toBe('accepted');
+
+    // A second press on the old card changes nothing and says why.
+    const again = await invoke('mark', inChannel(channels.mash), 'adaptiveCard/action', {
+      action: { type: 'Action.Execute', verb: 'accept', data: accept?.data },
+    });
+    expect(again.json).toMatchObject({ type: 'application/vnd.microsoft.activity.message' });
+    expect(String((again.json as { value: string }).value)).toMatch(/^This request has changed|^Only /);
+  });
+
+  it('malformed activities are a 400 and nothing breaks', async () => {
+    expect((await post('{not json')).status).toBe(400);
+    expect((await post({ text: 'no type' })).status).toBe(400);
+    expect((await post([1, 2])).status).toBe(400);
+    const unknown = await invoke('mo', inChannel(channels.mash), 'composeExtension/query', {});
+    expect(unknown.status).toBe(501);
+    expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+  });
+
+  it('a 429 from the connector is waited out and the message still arrives once', async () => {
+    const before = connector.calls.length;
+    connector.failNext(429, 1);
+    await post(activity('eve', personal('eve'), { type: 'message', text: 'transfer list' }));
+    // The direct reply to a command is part of the turn, so the 429 fails that reply; a proactive message waits.
+    const t = await server.app.workflow.start(
+      {
+        actor: { personId: 'eve', surface: 'teams' },
+        routeId: 'to-statutory',
+        form: {
+          child_name: 'Amy Jane Smith',
+          child_dob: '2016-03-14',
+          needs_and_concerns: 'Needs have risen because the support plan has not reduced the risks at home.',
+          support_requested: 'A child in need assessment.',
+        },
+        consent: { status: 'given', givenBy: 'Mother', givenOn: '2026-11-20', lawfulBasis: 'consent' },
+      },
+      new Date(),
+    );
+    connector.failNext(429, 1);
+    await server.pump?.kick();
+    await connector.waitFor(
+      'the card after the 429',
+      (c) => c.kind === 'send' && JSON.stringify(c.activity).includes(`${t.ref} · Step-up request`),
+      15_000,
+    );
+    const cards = connector.calls
+      .slice(before)
+      .filter(
+        (c) =>
+          c.kind === 'send' &&
+          c.conversation === channels.mash &&
+          JSON.stringify(c.activity).includes(`${t.ref} · Step-up request`),
+      );
+    expect(cards).toHaveLength(1);
+    expect(connector.failed).toBeGreaterThanOrEqual(1);
+  }, 30_000);
+});
+
+describe('Teams: with an app id, only Bot Framework tokens get in', () => {
+  let secured: RunningServer;
+  let dir: string;
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'stepwise-teams-auth-'));
+    secured = await startServer(
+      readConfig({
+        STEPWISE_DATA_DIR: dir,
+        STEPWISE_PROTOCOL: 'hackney',
+        MICROSOFT_APP_ID: '00000000-0000-4000-8000-000000000001',
+        MICROSOFT_APP_PASSWORD: 'not-a-real-secret',
+        PORT: '0',
+        STEPWISE_LOG_LEVEL: 'silent',
+      }),
+      { sweep: false },
+    );
+  }, 60_000);
+  afterAll(async () => {
+    await secured?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('answers 401 without a token and with a forged one', async () => {
+    const body = JSON.stringify(activity('eve', personal('eve'), { type: 'message', text: 'help' }));
+    const none = await fetch(`${secured.url}/api/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body,
+    });
+    expect(none.status).toBe(401);
+    const forged = await fetch(`${secured.url}/api/messages`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        authorization: 'Bearer eyJhbGciOiJub25lIn0.eyJhdWQiOiJ4In0.',
+      },
+      body,
+    });
+    expect(forged.status).toBe(401);
+    expect(
+      connector.calls.filter(
+        (c) => c.conversation === personal('eve').id && String(c.activity.text).startsWith('*Stepwise'),
+      ),
+    ).toHaveLength(0);
+  });
+});

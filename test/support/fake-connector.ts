@@ -1,0 +1,116 @@
+// A fake Bot Connector on loopback: the `serviceUrl` of the Teams activities a test posts to Stepwise. It
+// records every activity the bot sends (a post, a reply in a thread) and every update, answers with an id as
+// Teams does, and can answer the next calls with 429 or a 5xx.
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface ConnectorCall {
+  kind: 'send' | 'update';
+  /** The conversation id, decoded (a channel thread is "<channel>;messageid=<id>"). */
+  conversation: string;
+  /** For an update: the activity updated. */
+  activityId?: string;
+  activity: Record<string, unknown>;
+  /** The id answered (send) or updated. */
+  id: string;
+  authorization?: string;
+}
+
+export interface FakeConnector {
+  url: string;
+  calls: ConnectorCall[];
+  /** The next `count` calls are answered with `status` (and a Retry-After of 1 s for 429). */
+  failNext(status: 412 | 429 | 500 | 502 | 503 | 504, count?: number): void;
+  failed: number;
+  waitFor(what: string, test: (c: ConnectorCall) => boolean, timeoutMs?: number): Promise<ConnectorCall>;
+  /** The card attachment of the latest version of a sent activity (its updates applied). */
+  latestCard(id: string): Record<string, unknown> | undefined;
+  close(): Promise<void>;
+}
+
+async function body(req: IncomingMessage): Promise<Record<string, unknown>> {
+  const chunks: Buffer[] = [];
+  for await (const c of req) chunks.push(c as Buffer);
+  const text = Buffer.concat(chunks).toString('utf8');
+  return text ? (JSON.parse(text) as Record<string, unknown>) : {};
+}
+
+export async function startFakeConnector(): Promise<FakeConnector> {
+  const calls: ConnectorCall[] = [];
+  let failures: { status: number; left: number } | null = null;
+  let next = 1;
+  const state = { failed: 0 };
+  const server = createServer(async (req: IncomingMessage, res: ServerResponse) => {
+    const send = (status: number, json: unknown, headers: Record<string, string> = {}) => {
+      res.writeHead(status, { 'content-type': 'application/json', ...headers });
+      res.end(JSON.stringify(json));
+    };
+    const match = /^\/v3\/conversations\/([^/]+)\/activities(?:\/([^/]+))?$/.exec(
+      (req.url ?? '').split('?')[0] ?? '',
+    );
+    if (!match) return send(404, { error: { code: 'NotFound', message: req.url } });
+    const activity = await body(req);
+    if (failures && failures.left > 0) {
+      failures.left--;
+      state.failed++;
+      return send(
+        failures.status,
+        { error: { code: 'Throttled' } },
+        failures.status === 429 ? { 'retry-after': '1' } : {},
+      );
+    }
+    const conversation = decodeURIComponent(match[1] ?? '');
+    const authorization = req.headers.authorization;
+    if (req.method === 'PUT') {
+      const id = decodeURIComponent(match[2] ?? '');
+      calls.push({
+        kind: 'update',
+        conversation,
+        activityId: id,
+        activity,
+        id,
+        ...(authorization ? { authorization } : {}),
+      });
+      return send(200, { id });
+    }
+    const id = `act-${next++}`;
+    calls.push({ kind: 'send', conversation, activity, id, ...(authorization ? { authorization } : {}) });
+    return send(201, { id });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    calls,
+    get failed() {
+      return state.failed;
+    },
+    failNext(status, count = 1) {
+      failures = { status, left: count };
+    },
+    async waitFor(what, test, timeoutMs = 10_000) {
+      const end = Date.now() + timeoutMs;
+      for (;;) {
+        const found = calls.find(test);
+        if (found) return found;
+        if (Date.now() > end)
+          throw new Error(
+            `timed out waiting for ${what}; the connector saw: ${JSON.stringify(calls.map((c) => [c.kind, c.conversation, String(c.activity.text ?? '').slice(0, 60)]))}`,
+          );
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    },
+    latestCard(id) {
+      const versions = calls.filter((c) => c.id === id);
+      const last = versions.at(-1)?.activity as
+        | { attachments?: { content?: Record<string, unknown> }[] }
+        | undefined;
+      return last?.attachments?.[0]?.content;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
