@@ -5,11 +5,13 @@
 import { parseArgs } from 'node:util';
 import { openApp } from '../app.ts';
 import { type Config, readConfig } from '../config.ts';
+import { seedDemo } from '../demo/seed.ts';
 import { loadProfile } from '../protocols/index.ts';
 import { verifyStoredChain } from '../store/audit-store.ts';
 import { openDatabase } from '../store/database.ts';
 import { loadDirectoryFile } from '../store/directory-store.ts';
 import { migrate } from '../store/migrator.ts';
+import { WorkflowError } from '../workflow/errors.ts';
 import { sweepDueTimers } from '../workflow/sweep.ts';
 import { showProfile } from './protocol-show.ts';
 
@@ -24,6 +26,9 @@ Usage:
   stepwise protocol check <file>     validate a protocol profile file
   stepwise protocol show <name> [--json]
                                      show a protocol's routes, deadlines and ladder
+  stepwise demo --protocol <name> [--force] [--now <ISO time>]
+                                     seed an empty database with fictional requests in every state,
+                                     for training and trying the local workspace
 
 Environment: DATABASE_URL (absent: embedded PGlite in STEPWISE_DATA_DIR, default ./.stepwise),
 STEPWISE_PROTOCOL (hackney, lambeth, somerset, halton, manchester or a file; default manchester),
@@ -38,6 +43,50 @@ function dbOptions(config: Config) {
   };
 }
 
+/** The time a command acts at: --now if given (a fixed time for tests and replays), else the wall clock. */
+function nowOption(value: string | undefined): Date {
+  const now = value ? new Date(value) : new Date();
+  if (Number.isNaN(now.getTime()))
+    throw new UsageError(`--now: "${value}" is not a date and time (ISO 8601, e.g. 2026-11-23T09:00:00Z)`);
+  return now;
+}
+
+/**
+ * `stepwise demo`: seeds the chosen protocol's demo caseload. --protocol wins over STEPWISE_PROTOCOL (and says
+ * so, since the server reads STEPWISE_PROTOCOL); a database that already holds transfers is left alone unless
+ * --force, so a real caseload never gets fictional children mixed into it by accident.
+ */
+async function demo(
+  config: Config,
+  values: { protocol?: string | undefined; force?: boolean | undefined; now?: string | undefined },
+  out: (line: string) => void,
+): Promise<number> {
+  const now = nowOption(values.now);
+  const protocol = values.protocol ?? config.STEPWISE_PROTOCOL;
+  const app = await openApp({ ...config, STEPWISE_PROTOCOL: protocol }, { demoDirectory: true, log: out });
+  try {
+    const existing = await app.db.prisma.transfer.count();
+    if (existing > 0 && !values.force)
+      throw new WorkflowError(
+        'refused',
+        `${app.db.describe} already holds ${existing} transfer(s): the demo seeds an empty database (add --force to seed it anyway)`,
+      );
+    if (protocol !== config.STEPWISE_PROTOCOL)
+      out(
+        `seeding the ${protocol} protocol (--protocol); the server uses STEPWISE_PROTOCOL=${config.STEPWISE_PROTOCOL}: start it with STEPWISE_PROTOCOL=${protocol} to see these requests`,
+      );
+    const result = await seedDemo(app, { now, log: out });
+    if (result.created === 0)
+      throw new WorkflowError(
+        'refused',
+        `nothing was seeded: the directory in ${app.db.describe} has no teams on the routes of the ${app.profile.name}; load one for it first (stepwise directory load <file>)`,
+      );
+    return 0;
+  } finally {
+    await app.close();
+  }
+}
+
 export async function run(argv: string[], out: (line: string) => void = console.log): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
@@ -45,6 +94,8 @@ export async function run(argv: string[], out: (line: string) => void = console.
     options: {
       now: { type: 'string' },
       json: { type: 'boolean', default: false },
+      protocol: { type: 'string' },
+      force: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -75,11 +126,7 @@ export async function run(argv: string[], out: (line: string) => void = console.
       return 0;
     }
     case 'tick': {
-      const now = values.now ? new Date(values.now) : new Date();
-      if (Number.isNaN(now.getTime()))
-        throw new UsageError(
-          `--now: "${values.now}" is not a date and time (ISO 8601, e.g. 2026-11-23T09:00:00Z)`,
-        );
+      const now = nowOption(values.now);
       const app = await openApp(config);
       try {
         const report = await sweepDueTimers(app.workflow, app.store, now);
@@ -96,6 +143,9 @@ export async function run(argv: string[], out: (line: string) => void = console.
       }
       return 0;
     }
+    case 'demo':
+      if (sub) throw new UsageError('usage: stepwise demo --protocol <name> [--force] [--now <ISO time>]');
+      return demo(config, values, out);
     case 'directory': {
       if (sub !== 'load' || !arg) throw new UsageError('usage: stepwise directory load <file>');
       const profile = await loadProfile(config.STEPWISE_PROTOCOL);
