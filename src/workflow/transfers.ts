@@ -648,9 +648,11 @@ export class TransferWorkflow {
     return this.change(data, 'resubmit', now, ({ t, route }) => {
       let form = t.form;
       if (data.form) {
+        // The stored form holds the derived child_age, which is not an input: it is worked out again.
+        const { child_age: _derived, ...typed } = t.form;
         const parsed = parseForm(
           route,
-          { ...t.form, ...data.form },
+          { ...typed, ...data.form },
           this.conditionContext({}, t.sendingTeamId, now),
         );
         if (parsed.errors.length) {

@@ -233,7 +233,7 @@ describe.each(databaseKinds)('council rules through the workflow on %s', (kind) 
     expect(invited).toContain(sw);
     expect(invited.some((id) => seniors.some((p) => p.id === id))).toBe(true);
     const note = sent.find((r) => r.idempotencyKey.startsWith('confirm:'));
-    expect((note?.payload as { text: string }).text).toMatch(
+    expect((note?.payload as { text: string } | undefined)?.text).toMatch(
       new RegExp(
         `^The Final CIN meeting \\(Level of Need Review\\) for ${t.ref} is confirmed for 2026-12-10 10:00`,
       ),

@@ -220,6 +220,25 @@ describe.each(databaseKinds)('transfer workflow on %s', (kind) => {
     expect(pending[0]?.dueAt.toISOString()).toBe('2026-12-02T17:00:00.000Z');
   });
 
+  it('a resubmission may correct the form; the child’s age is worked out again, never typed', async () => {
+    const t = await w.start(stepUpToMash(), monday);
+    await w.requestInfo(
+      { actor: { personId: 'mo', surface: 'slack' }, ref: t.ref, question: 'Is the date of birth right?' },
+      at('2026-11-24T09:00:00Z'),
+    );
+    const back = await w.resubmit(
+      {
+        actor: { personId: 'eve', surface: 'local' },
+        ref: t.ref,
+        answer: 'Corrected.',
+        form: { child_dob: '2012-03-14' },
+      },
+      at('2026-11-24T10:00:00Z'),
+    );
+    expect([back.form.child_dob, back.form.child_age]).toEqual(['2012-03-14', 14]);
+    expect(back.childAgeBand).toBeDefined();
+  });
+
   it('refuses a consent override on a route that does not allow one, and accepts the one Hackney allows', async () => {
     const notSought = {
       status: 'not_sought' as const,
