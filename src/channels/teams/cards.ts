@@ -4,7 +4,10 @@
  * a channel's request card shows everyone the status and, through `refresh.userIds`, shows the people who may
  * act their buttons. Dialog (task module) cards keep `Action.Submit`, which is what a dialog submits with.
  */
-import type { AdaptiveCardJson, CardElement } from '../../cards/render.ts';
+import { type AdaptiveCardJson, type CardElement, upgradeForTeams } from '../../cards/render.ts';
+
+/** A card for a Teams message: its buttons as Universal Actions (see upgradeForTeams). */
+export const forTeamsMessage = (card: AdaptiveCardJson): AdaptiveCardJson => upgradeForTeams(card);
 
 /** Teams refuses a card over 28 KB; the outbox does not send one (tested over every template). */
 export const teamsCardLimitBytes = 28 * 1024;
@@ -12,44 +15,6 @@ export const teamsCardLimitBytes = 28 * 1024;
 const maxRefreshUsers = 60;
 
 export const cardContentType = 'application/vnd.microsoft.card.adaptive';
-
-export function cardBytes(card: AdaptiveCardJson): number {
-  return Buffer.byteLength(JSON.stringify(card), 'utf8');
-}
-
-function convertActions(actions: unknown): unknown {
-  if (!Array.isArray(actions)) return actions;
-  return actions.map((a: CardElement) => {
-    if (a.type === 'Action.Submit' && a.data && typeof a.data === 'object' && 'action' in a.data) {
-      const data = a.data as Record<string, unknown>;
-      const { type: _submit, ...rest } = a;
-      return { ...rest, type: 'Action.Execute', verb: String(data.action), data, fallback: { ...a } };
-    }
-    if (a.type === 'Action.ShowCard' && a.card)
-      return { ...a, card: forTeamsMessage(a.card as AdaptiveCardJson) };
-    return a;
-  });
-}
-
-function convertBody(items: unknown): unknown {
-  if (!Array.isArray(items)) return items;
-  return items.map((el: CardElement) => {
-    const out: CardElement = { ...el };
-    if (el.type === 'ActionSet') out.actions = convertActions(el.actions);
-    for (const key of ['items', 'columns'] as const)
-      if (Array.isArray(el[key])) out[key] = convertBody(el[key]);
-    return out;
-  });
-}
-
-/** A card for a Teams message: its buttons as Universal Actions. */
-export function forTeamsMessage(card: AdaptiveCardJson): AdaptiveCardJson {
-  return {
-    ...card,
-    body: convertBody(card.body) as CardElement[],
-    actions: convertActions(card.actions) as CardElement[],
-  };
-}
 
 /** The card with no buttons or forms: what everyone not allowed to act sees. */
 export function statusOnly(card: AdaptiveCardJson): AdaptiveCardJson {

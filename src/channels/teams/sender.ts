@@ -4,7 +4,7 @@
  * time). 429, 412, 502, 504 (and other 5xx) from the connector are retried by the outbox with backoff.
  */
 import type { App } from '../../app.ts';
-import type { AdaptiveCardJson } from '../../cards/render.ts';
+import { type AdaptiveCardJson, cardBytes } from '../../cards/render.ts';
 import type { Person } from '../../domain/directory.ts';
 import type { MessageRef, MessageRefStore } from '../../store/message-ref-store.ts';
 import {
@@ -17,14 +17,7 @@ import type { TransferRow } from '../../workflow/ports.ts';
 import * as compose from '../compose.ts';
 import { type ActivityJson, ConnectorError, type TeamsAgent } from './agent.ts';
 import { refKeys } from './bot.ts';
-import {
-  attachment,
-  cardBytes,
-  forTeamsMessage,
-  statusOnly,
-  teamsCardLimitBytes,
-  withRefresh,
-} from './cards.ts';
+import { attachment, forTeamsMessage, statusOnly, teamsCardLimitBytes, withRefresh } from './cards.ts';
 
 type Reference = Record<string, unknown> & { conversation?: { id?: string } };
 
