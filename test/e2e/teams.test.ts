@@ -196,6 +196,26 @@ describe('Teams: the bot on POST /api/messages', () => {
     expect(String((again.json as { value: string }).value)).toMatch(/^This request has changed|^Only /);
   });
 
+  it('a manager without a personal install is pinged by @mention in their team’s channel', async () => {
+    await server.teams?.sender.send({
+      id: 'ping-1',
+      idempotencyKey: 'test:ping-mo',
+      transferId: null,
+      kind: 'dm',
+      target: { personId: 'mo' },
+      payload: { text: 'SW-000001: the decision is overdue.' },
+      attempts: 1,
+    });
+    const ping = await connector.waitFor('the @mention', (c) =>
+      String(c.activity.text).includes('the decision is overdue'),
+    );
+    expect(ping.conversation).toBe(channels.mash);
+    expect(ping.activity.text).toBe('<at>Mo Haddad</at> SW-000001: the decision is overdue.');
+    expect(ping.activity.entities).toEqual([
+      { type: 'mention', text: '<at>Mo Haddad</at>', mentioned: { id: '29:1mo', name: 'Mo Haddad' } },
+    ]);
+  });
+
   it('malformed activities are a 400 and nothing breaks', async () => {
     expect((await post('{not json')).status).toBe(400);
     expect((await post({ text: 'no type' })).status).toBe(400);

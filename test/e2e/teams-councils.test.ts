@@ -1,0 +1,247 @@
+// Teams end to end for two councils (Hackney and Manchester): for each, a practitioner sends a step-up and a
+// step-down from the dialog, and the receiving team's decider accepts and allocates on the card in the
+// channel, which is updated in place. Activities are shaped as Teams sends them; a fake Bot Connector on
+// loopback records what the bot posts and updates. The channel card never carries the child's details.
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readConfig } from '../../src/config.ts';
+import type { Person } from '../../src/domain/directory.ts';
+import type { Route } from '../../src/domain/profile.ts';
+import { defaultDeciders } from '../../src/domain/roles.ts';
+import { type RunningServer, startServer } from '../../src/server/main.ts';
+import { type FakeConnector, startFakeConnector } from '../support/fake-connector.ts';
+import { child, narrative } from '../support/slack-forms.ts';
+import { answersForCard } from '../support/workspace-browser.ts';
+
+const bot = { id: '28:stepwise-bot', name: 'Stepwise' };
+
+describe.each(['hackney', 'manchester'] as const)(
+  'Teams, %s: a step-up and a step-down end to end',
+  (council) => {
+    let server: RunningServer;
+    let connector: FakeConnector;
+    let dataDir: string;
+
+    const directory = () => server.app.workflow.directory;
+    const personalId = (p: Person) => `a:personal-${p.id}`;
+
+    function activity(
+      from: Person,
+      conversation: { id: string; conversationType: string },
+      extra: Record<string, unknown>,
+    ) {
+      return {
+        id: randomUUID(),
+        channelId: 'msteams',
+        serviceUrl: connector.url,
+        from: { id: from.teamsUser, name: from.name },
+        recipient: bot,
+        conversation: { ...conversation, tenantId: 'tenant-1' },
+        channelData: { tenant: { id: 'tenant-1' } },
+        ...extra,
+      };
+    }
+
+    async function post(body: unknown) {
+      const res = await fetch(`${server.url}/api/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      const text = await res.text();
+      return { status: res.status, json: text ? (JSON.parse(text) as Record<string, unknown>) : null };
+    }
+
+    const channelOf = (teamId: string) => {
+      const id = directory().team(teamId)?.teamsChannel;
+      if (!id) throw new Error(`${teamId} has no Teams channel in the demo directory`);
+      return { id, conversationType: 'channel' };
+    };
+
+    beforeAll(async () => {
+      dataDir = mkdtempSync(join(tmpdir(), `stepwise-teams-${council}-`));
+      connector = await startFakeConnector();
+      server = await startServer(
+        readConfig({
+          STEPWISE_DATA_DIR: dataDir,
+          STEPWISE_PROTOCOL: council,
+          STEPWISE_TEAMS: 'local',
+          PORT: '0',
+          STEPWISE_LOG_LEVEL: 'silent',
+        }),
+        { sweep: false, outboxIntervalMs: 50 },
+      );
+      // The app is added to every team's channel (the directory names each channel, so each links at once).
+      for (const team of directory().teams) {
+        const member = directory().members(team.id)[0];
+        if (!member) continue;
+        const res = await post(
+          activity(member, channelOf(team.id), { type: 'conversationUpdate', membersAdded: [bot] }),
+        );
+        expect(res.status).toBe(200);
+      }
+    }, 60_000);
+
+    afterAll(async () => {
+      await server?.close();
+      await connector?.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    });
+
+    function pick(kind: Route['kind']): { route: Route; requester: Person } {
+      for (const route of server.app.profile.routes) {
+        if (route.kind !== kind || route.decision.mode !== 'decide') continue;
+        const requester = directory().people.find(
+          (p) =>
+            p.teamsUser &&
+            p.roles.includes('practitioner') &&
+            route.from.services.includes(directory().team(p.teamId)?.service ?? ''),
+        );
+        if (requester) return { route, requester };
+      }
+      throw new Error(`${council}: no ${kind} route to test`);
+    }
+
+    async function fullFlow(kind: Route['kind']) {
+      const { route, requester } = pick(kind);
+      const chat = { id: personalId(requester), conversationType: 'personal' };
+      await post(activity(requester, chat, { type: 'installationUpdate', action: 'add' }));
+
+      // The command offers the routes; the route's button opens the form in a dialog.
+      const seen = connector.calls.length;
+      await post(activity(requester, chat, { type: 'message', text: route.command }));
+      const chooser = await connector.waitFor(
+        'the route chooser',
+        (c) =>
+          connector.calls.indexOf(c) >= seen && c.conversation === chat.id && Boolean(c.activity.attachments),
+      );
+      const buttons =
+        (chooser.activity.attachments as { content: { actions: { data: Record<string, unknown> }[] } }[])[0]
+          ?.content.actions ?? [];
+      const button = buttons.find((b) => b.data.routeId === route.id);
+      expect(button?.data.msteams).toEqual({ type: 'task/fetch' });
+      const fetched = await post(
+        activity(requester, chat, { type: 'invoke', name: 'task/fetch', value: { data: button?.data } }),
+      );
+      const form = (fetched.json as { task: { value: { card: { content: unknown } } } }).task.value.card
+        .content;
+      const answers = Object.fromEntries(
+        Object.entries({ ...answersForCard(form), 'request.confirm_warnings': 'true' }).map(([k, v]) => [
+          k,
+          Array.isArray(v) ? v.join(',') : v,
+        ]),
+      );
+      const submitted = await post(
+        activity(requester, chat, {
+          type: 'invoke',
+          name: 'task/submit',
+          value: { data: { action: 'start', routeId: route.id, ...answers } },
+        }),
+      );
+      const task = (submitted.json as { task: { type: string; value: unknown } }).task;
+      if (task.type !== 'message')
+        throw new Error(`${route.id}: the dialog came back: ${JSON.stringify(task.value).slice(0, 600)}`);
+      const ref = /SW-\d{6}/.exec(String(task.value))?.[0] as string;
+      const t = await server.app.store.find(ref);
+      if (!t) throw new Error(`${ref} not stored`);
+
+      // The card in the receiving team's channel: initials and age band, no name, date of birth or narrative.
+      const channel = channelOf(t.receivingTeamId);
+      const card = await connector.waitFor(
+        `${ref}'s card`,
+        (c) =>
+          c.kind === 'send' &&
+          c.conversation === channel.id &&
+          JSON.stringify(c.activity).includes(`${ref} · `),
+      );
+      const posted = JSON.stringify(card.activity);
+      expect(posted).toContain('A.W.');
+      for (const secret of [child.name, child.dob, narrative]) expect(posted).not.toContain(secret);
+      await connector.waitFor(
+        `${ref}: the requester's message`,
+        (c) => c.conversation === chat.id && String(c.activity.text).includes(ref),
+      );
+
+      // The decider's refresh shows Accept; the press updates the channel's card in place.
+      const decider = directory()
+        .members(t.receivingTeamId, route.decision.deciders ?? defaultDeciders)
+        .find((p) => p.teamsUser) as Person;
+      const refresh = await post(
+        activity(decider, channel, {
+          type: 'invoke',
+          name: 'adaptiveCard/action',
+          value: {
+            action: {
+              type: 'Action.Execute',
+              verb: 'refresh',
+              data: { action: 'refresh', transferId: t.id },
+            },
+          },
+        }),
+      );
+      const accept = (
+        refresh.json as { value: { actions: { title: string; data: Record<string, unknown> }[] } }
+      ).value.actions.find((a) => a.title === 'Accept');
+      expect(accept, `${decider.name} sees Accept`).toBeDefined();
+      await post(
+        activity(decider, channel, {
+          type: 'invoke',
+          name: 'adaptiveCard/action',
+          value: { action: { type: 'Action.Execute', verb: 'accept', data: accept?.data } },
+        }),
+      );
+      await connector.waitFor(
+        `${ref} updated to accepted`,
+        (c) =>
+          c.kind === 'update' &&
+          c.activityId === card.id &&
+          JSON.stringify(c.activity).includes('accepted, waiting for allocation'),
+      );
+
+      // Allocate from the form inside the card: Teams sends the form's inputs with the action's data.
+      const worker =
+        directory()
+          .members(t.receivingTeamId)
+          .find((p) => p.roles.includes('practitioner')) ?? decider;
+      const accepted = await server.app.store.find(t.id);
+      const allocated = await post(
+        activity(decider, channel, {
+          type: 'invoke',
+          name: 'adaptiveCard/action',
+          value: {
+            action: {
+              type: 'Action.Execute',
+              verb: 'allocate',
+              data: {
+                action: 'allocate',
+                transferId: t.id,
+                version: accepted?.version,
+                'allocate.workerId': worker.id,
+              },
+            },
+          },
+        }),
+      );
+      expect(JSON.stringify(allocated.json)).toContain('allocated');
+      await connector.waitFor(
+        `${ref} updated to allocated`,
+        (c) =>
+          c.kind === 'update' &&
+          c.activityId === card.id &&
+          JSON.stringify(c.activity).includes('"allocated"'),
+      );
+      expect((await server.app.store.find(t.id))?.allocation?.workerId).toBe(worker.id);
+    }
+
+    it('a step-up', async () => {
+      await fullFlow('step-up');
+    }, 60_000);
+
+    it('a step-down', async () => {
+      await fullFlow('step-down');
+    }, 60_000);
+  },
+);
