@@ -14,11 +14,11 @@ const say = (line) => console.log(`stepwise bench: ${line}`);
 
 let child; // the running benchmark
 
-/** The core figures (bench/run.ts), the Slack surface's (bench/slack.ts), the local workspace's (bench/workspace.ts); `STEPWISE_BENCH_ONLY=slack` runs one. */
+/** The core figures (bench/run.ts), the Slack surface's (bench/slack.ts), the Teams surface's (bench/teams.ts), the local workspace's (bench/workspace.ts); `STEPWISE_BENCH_ONLY=slack` runs one. */
 async function runBench(env) {
   const only = env.STEPWISE_BENCH_ONLY;
   let code = 0;
-  for (const file of ['run.ts', 'slack.ts', 'workspace.ts']) {
+  for (const file of ['run.ts', 'slack.ts', 'teams.ts', 'workspace.ts']) {
     if (only && !file.startsWith(only)) continue;
     code = (await runFile(file, env)) || code;
   }

@@ -31,6 +31,8 @@ export interface TeamsLogic {
     activity: ActivityJson,
     reference: Partial<ConversationReference>,
   ): Promise<{ status: number; body?: unknown }>;
+  /** After the HTTP answer has gone: start delivering what the turn wrote, so it never delays the answer. */
+  afterTurn(): void;
 }
 
 export interface TeamsAgentOptions {
@@ -147,7 +149,10 @@ export class TeamsAgent {
   private readonly authConfig: AuthConfiguration;
   readonly localMode: boolean;
 
-  constructor(logic: TeamsLogic, opts: TeamsAgentOptions) {
+  constructor(
+    private readonly logic: TeamsLogic,
+    opts: TeamsAgentOptions,
+  ) {
     this.localMode = !opts.appId;
     this.authConfig = {
       ...(opts.appId ? { clientId: opts.appId } : {}),
@@ -194,7 +199,11 @@ export class TeamsAgent {
       }
       return;
     }
-    await this.adapter.process(request, web, (context) => this.handler.run(context));
+    try {
+      await this.adapter.process(request, web, (context) => this.handler.run(context));
+    } finally {
+      this.logic.afterTurn();
+    }
   }
 
   /**

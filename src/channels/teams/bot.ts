@@ -82,6 +82,8 @@ function commandText(activity: ActivityJson): string {
 
 export function teamsLogic(deps: TeamsBotDeps): TeamsLogic {
   const { app, settings, log } = deps;
+  /** A turn wrote outbox messages: delivery starts once the turn's answer has gone (afterTurn). */
+  let wrote = false;
 
   const personOf = (activity: ActivityJson): Person | null => {
     for (const id of userIds(activity)) {
@@ -294,7 +296,7 @@ export function teamsLogic(deps: TeamsBotDeps): TeamsLogic {
           inputs,
           deps.now(),
         );
-        deps.kick();
+        wrote = true;
         return dialogMessage(
           `${t.ref} was sent to ${app.workflow.teamName(t.receivingTeamId)}. You will get a message with every decision on it.`,
         );
@@ -336,7 +338,7 @@ export function teamsLogic(deps: TeamsBotDeps): TeamsLogic {
       fields,
       deps.now(),
     );
-    deps.kick();
+    wrote = true;
     return t;
   };
 
@@ -388,7 +390,13 @@ export function teamsLogic(deps: TeamsBotDeps): TeamsLogic {
     }
   };
 
-  return { onMessage, onInstall, onInvoke };
+  const afterTurn = () => {
+    if (!wrote) return;
+    wrote = false;
+    deps.kick();
+  };
+
+  return { onMessage, onInstall, onInvoke, afterTurn };
 }
 
 export { cardMessage };

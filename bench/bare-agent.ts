@@ -1,0 +1,67 @@
+/**
+ * The baseline for the Teams benchmark: a bare Microsoft 365 Agents SDK bot on a plain Node HTTP server, which
+ * answers an `adaptiveCard/action` invoke with a fixed card and does nothing else. (A benchmark, not product
+ * code: the product's SDK imports are all in src/channels/teams/agent.ts.)
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import {
+  ActivityHandler,
+  CloudAdapter,
+  type InvokeResponse,
+  type TurnContext,
+} from '@microsoft/agents-hosting';
+
+class BareBot extends ActivityHandler {
+  protected override async onInvokeActivity(_context: TurnContext): Promise<InvokeResponse> {
+    return {
+      status: 200,
+      body: {
+        statusCode: 200,
+        type: 'application/vnd.microsoft.card.adaptive',
+        value: { type: 'AdaptiveCard', version: '1.5', body: [{ type: 'TextBlock', text: 'Accepted' }] },
+      },
+    };
+  }
+}
+
+export async function startBareAgent(): Promise<{ url: string; server: Server }> {
+  const adapter = new CloudAdapter({} as never);
+  const bot = new BareBot();
+  const server = createServer(async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>;
+    const web = {
+      status(code: number) {
+        res.statusCode = code;
+        return web;
+      },
+      setHeader(name: string, value: string) {
+        res.setHeader(name, value);
+        return web;
+      },
+      send(b?: unknown) {
+        if (b !== undefined) res.write(typeof b === 'string' ? b : JSON.stringify(b));
+        return web;
+      },
+      end() {
+        res.end();
+        return web;
+      },
+      get headersSent() {
+        return res.headersSent;
+      },
+      get writableEnded() {
+        return res.writableEnded;
+      },
+    };
+    await adapter.process(
+      { body, headers: req.headers as never, method: 'POST', user: { name: 'anonymous' } },
+      web,
+      (ctx) => bot.run(ctx),
+    );
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
+}

@@ -1,0 +1,137 @@
+/**
+ * `npm run bench` (after the Slack figures), or `STEPWISE_BENCH_ONLY=teams npm run bench`: the Teams surface.
+ * A button press (Accept, an `adaptiveCard/action` invoke) answered with the updated card: the HTTP response
+ * time of Stepwise's `POST /api/messages` (local mode, the workflow on the database, the card rendered for the
+ * person) beside a bare Agents SDK bot that answers the same invoke with a fixed card, the two interleaved one
+ * request at a time in the same run. Each Stepwise press is on its own request. A fake Bot Connector on
+ * loopback takes the cards the outbox posts meanwhile.
+ *
+ * Runs on PostgreSQL when STEPWISE_BENCH_PG_URL is set (npm run bench starts one), else on PGlite. Figures only.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { readConfig } from '../src/config.ts';
+import { startServer } from '../src/server/main.ts';
+import { startFakeConnector } from '../test/support/fake-connector.ts';
+import { stepUpToMash } from '../test/support/hackney-fixture.ts';
+import { startBareAgent } from './bare-agent.ts';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const ROUNDS = Number.parseInt(process.env.STEPWISE_BENCH_TEAMS_N ?? '', 10) || 200;
+
+const quantile = (xs: number[], q: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const pos = (s.length - 1) * q;
+  const lo = Math.floor(pos);
+  const hi = Math.ceil(pos);
+  return (s[lo] as number) + ((s[hi] as number) - (s[lo] as number)) * (pos - lo);
+};
+
+async function main() {
+  console.log('\ne. Teams: a button press (adaptiveCard/action invoke) to its HTTP answer\n');
+  const dataDir = mkdtempSync(join(tmpdir(), 'stepwise-bench-teams-'));
+  const connector = await startFakeConnector();
+  const pg = process.env.STEPWISE_BENCH_PG_URL;
+  const server = await startServer(
+    readConfig({
+      STEPWISE_DATA_DIR: dataDir,
+      ...(pg ? { DATABASE_URL: pg } : {}),
+      STEPWISE_PROTOCOL: 'hackney',
+      STEPWISE_TEAMS: 'local',
+      PORT: '0',
+      STEPWISE_LOG_LEVEL: 'silent',
+    }),
+    { sweep: false },
+  );
+  const bare = await startBareAgent();
+  try {
+    if (pg)
+      await server.app.db.prisma.$executeRawUnsafe(
+        'TRUNCATE transfer, outbox, timer, audit_event, meeting, dispute, message_ref CASCADE',
+      );
+    const activity = (from: string, value: unknown) => ({
+      type: 'invoke',
+      name: 'adaptiveCard/action',
+      id: randomUUID(),
+      channelId: 'msteams',
+      serviceUrl: connector.url,
+      from: { id: `29:1${from}`, name: from },
+      recipient: { id: '28:stepwise-bot', name: 'Stepwise' },
+      conversation: { id: '19:mash-hackney@thread.tacv2', conversationType: 'channel' },
+      value,
+    });
+    const post = async (url: string, body: unknown) => {
+      const t0 = performance.now();
+      const res = await fetch(`${url}/api/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      await res.text();
+      if (res.status !== 200) throw new Error(`HTTP ${res.status} from ${url}`);
+      return performance.now() - t0;
+    };
+    await post(server.url, {
+      ...activity('mo', undefined),
+      type: 'conversationUpdate',
+      name: undefined,
+      membersAdded: [{ id: '28:stepwise-bot' }],
+    });
+    const ids: string[] = [];
+    for (let i = 0; i < ROUNDS + 10; i++)
+      ids.push((await server.app.workflow.start(stepUpToMash(), new Date())).id);
+    const press = (id: string) => ({
+      action: {
+        type: 'Action.Execute',
+        verb: 'accept',
+        data: { action: 'accept', transferId: id, version: 1 },
+      },
+    });
+    // Warm both up.
+    for (const id of ids.slice(0, 10)) {
+      await post(server.url, activity('mo', press(id)));
+      await post(bare.url, activity('mo', press(id)));
+    }
+    const mine: number[] = [];
+    const theirs: number[] = [];
+    for (const id of ids.slice(10)) {
+      mine.push(await post(server.url, activity('mo', press(id))));
+      theirs.push(await post(bare.url, activity('mo', press(id))));
+    }
+    const accepted = await server.app.db.prisma.transfer.count({ where: { state: 'accepted' } });
+    const row = (xs: number[]) => ({ p50: quantile(xs, 0.5), p99: quantile(xs, 0.99) });
+    const a = row(mine);
+    const b = row(theirs);
+    console.log(
+      `   database: ${pg ? 'PostgreSQL' : 'PGlite on disk'}; ${ROUNDS} presses each, one at a time, interleaved`,
+    );
+    console.log(
+      `   Stepwise (Accept, the workflow, the card for the person): p50 ${a.p50.toFixed(1)} ms, p99 ${a.p99.toFixed(1)} ms`,
+    );
+    console.log(
+      `   bare Agents SDK bot (a fixed card):                       p50 ${b.p50.toFixed(1)} ms, p99 ${b.p99.toFixed(1)} ms`,
+    );
+    console.log(
+      `   p50 ratio ${(a.p50 / b.p50).toFixed(2)}x (target at most 1.5x)${a.p50 / b.p50 > 1.5 ? ' (missed)' : ''}`,
+    );
+    console.log(`   check: ${accepted} of ${ROUNDS + 10} requests accepted`);
+    mkdirSync(join(root, 'test-output'), { recursive: true });
+    writeFileSync(
+      join(root, 'test-output', 'bench-teams.json'),
+      `${JSON.stringify({ rounds: ROUNDS, database: pg ? 'postgresql' : 'pglite', stepwise: a, bare: b }, null, 2)}\n`,
+    );
+  } finally {
+    bare.server.close();
+    await server.close();
+    await connector.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((e) => {
+  console.error(`teams bench failed: ${(e as Error).message}`);
+  process.exitCode = 1;
+});
