@@ -104,7 +104,7 @@ export function cardBytes(card: object): number {
 }
 
 /**
- * Teams: every `Action.Submit` that carries an action verb becomes an `Action.Execute` (Universal Actions) with
+ * Teams: every `Action.Submit` that carries an action verb (and does not open a dialog) becomes an `Action.Execute` (Universal Actions) with
  * that verb and the same data, keeping the `Action.Submit` as its fallback for older clients.
  */
 export function upgradeForTeams<T extends object>(card: T): T {
@@ -114,8 +114,14 @@ export function upgradeForTeams<T extends object>(card: T): T {
     const obj = value as Record<string, unknown>;
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(obj)) out[k] = walk(v);
-    const data = obj.data as { action?: unknown } | undefined;
-    if (obj.type === 'Action.Submit' && data && typeof data.action === 'string') {
+    const data = obj.data as { action?: unknown; msteams?: unknown } | undefined;
+    // A button that opens a Teams dialog (data.msteams: task/fetch) must stay an Action.Submit.
+    if (
+      obj.type === 'Action.Submit' &&
+      data &&
+      typeof data.action === 'string' &&
+      data.msteams === undefined
+    ) {
       const { type: _t, ...rest } = out;
       return { type: 'Action.Execute', verb: data.action, ...rest, fallback: { ...out } };
     }

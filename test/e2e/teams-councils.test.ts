@@ -12,7 +12,7 @@ import type { Person } from '../../src/domain/directory.ts';
 import type { Route } from '../../src/domain/profile.ts';
 import { defaultDeciders } from '../../src/domain/roles.ts';
 import { type RunningServer, startServer } from '../../src/server/main.ts';
-import { type FakeConnector, startFakeConnector } from '../support/fake-connector.ts';
+import { cardButtons, type FakeConnector, startFakeConnector } from '../support/fake-connector.ts';
 import { child, narrative } from '../support/slack-forms.ts';
 import { answersForCard } from '../support/workspace-browser.ts';
 
@@ -118,10 +118,7 @@ describe.each(['hackney', 'manchester'] as const)(
         (c) =>
           connector.calls.indexOf(c) >= seen && c.conversation === chat.id && Boolean(c.activity.attachments),
       );
-      const buttons =
-        (chooser.activity.attachments as { content: { actions: { data: Record<string, unknown> }[] } }[])[0]
-          ?.content.actions ?? [];
-      const button = buttons.find((b) => b.data.routeId === route.id);
+      const button = cardButtons(chooser.activity).find((b) => b.data.routeId === route.id && b.data.msteams);
       expect(button?.data.msteams).toEqual({ type: 'task/fetch' });
       const fetched = await post(
         activity(requester, chat, { type: 'invoke', name: 'task/fetch', value: { data: button?.data } }),

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readConfig } from '../../src/config.ts';
 import { type RunningServer, startServer } from '../../src/server/main.ts';
-import { type FakeConnector, startFakeConnector } from '../support/fake-connector.ts';
+import { cardButtons, type FakeConnector, startFakeConnector } from '../support/fake-connector.ts';
 import { answersForCard } from '../support/workspace-browser.ts';
 
 let server: RunningServer;
@@ -110,10 +110,13 @@ describe('Teams: the bot on POST /api/messages', () => {
       'the route chooser',
       (c) => c.conversation === personal('eve').id && Boolean(c.activity.attachments),
     );
-    const chooser = (
-      reply.activity.attachments as { content: { actions: { data: Record<string, unknown> }[] } }[]
-    )[0]?.content;
-    const button = chooser?.actions.find((a) => a.data.routeId === 'to-statutory');
+    const buttons = cardButtons(reply.activity);
+    const button = buttons.find((b) => b.data.routeId === 'to-statutory' && b.data.msteams);
+    // The dialog's button stays an Action.Submit; "Fill in here" is a Universal Action.
+    expect(button?.type).toBe('Action.Submit');
+    expect(buttons.find((b) => b.data.routeId === 'to-statutory' && b.verb === 'open_request')?.type).toBe(
+      'Action.Execute',
+    );
     expect(button?.data.msteams).toEqual({ type: 'task/fetch' });
 
     const fetched = await invoke('eve', personal('eve'), 'task/fetch', { data: button?.data });
@@ -194,6 +197,42 @@ describe('Teams: the bot on POST /api/messages', () => {
     });
     expect(again.json).toMatchObject({ type: 'application/vnd.microsoft.activity.message' });
     expect(String((again.json as { value: string }).value)).toMatch(/^This request has changed|^Only /);
+  });
+
+  it('where dialogs are not available, “Fill in here” turns the card into the form and sends it', async () => {
+    const opened = await invoke('eve', personal('eve'), 'adaptiveCard/action', {
+      action: {
+        type: 'Action.Execute',
+        verb: 'open_request',
+        data: { action: 'open_request', routeId: 'to-statutory' },
+      },
+    });
+    const form = (opened.json as { value: { actions: { type: string; verb?: string }[] } }).value;
+    expect(form.actions.at(-1)).toMatchObject({ type: 'Action.Execute', verb: 'start' });
+    const answers = Object.fromEntries(
+      Object.entries({ ...answersForCard(form), 'request.confirm_warnings': 'true' }).map(([k, v]) => [
+        k,
+        Array.isArray(v) ? v.join(',') : v,
+      ]),
+    );
+    const sent = await invoke('eve', personal('eve'), 'adaptiveCard/action', {
+      action: {
+        type: 'Action.Execute',
+        verb: 'start',
+        data: { action: 'start', routeId: 'to-statutory', ...answers },
+      },
+    });
+    expect(JSON.stringify(sent.json)).toMatch(/SW-\d{6} was sent to MASH\./);
+    // A form with a mistake comes back with it, still in the card.
+    const bad = await invoke('eve', personal('eve'), 'adaptiveCard/action', {
+      action: {
+        type: 'Action.Execute',
+        verb: 'start',
+        data: { action: 'start', routeId: 'to-statutory', child_name: 'A' },
+      },
+    });
+    expect((bad.json as { type: string }).type).toBe('application/vnd.microsoft.card.adaptive');
+    expect(JSON.stringify(bad.json)).toContain('child_dob');
   });
 
   it('a manager without a personal install is pinged by @mention in their team’s channel', async () => {

@@ -114,3 +114,15 @@ export async function startFakeConnector(): Promise<FakeConnector> {
       }),
   };
 }
+
+/** The buttons of a sent card (its actions and those of its action sets), with their type and data. */
+export function cardButtons(
+  activity: Record<string, unknown>,
+): { type: string; title: string; verb?: string; data: Record<string, unknown> }[] {
+  const content =
+    (activity.attachments as { content?: Record<string, unknown> }[] | undefined)?.[0]?.content ?? {};
+  const sets = ((content.body as Record<string, unknown>[] | undefined) ?? []).filter(
+    (e) => e.type === 'ActionSet',
+  );
+  return [...((content.actions as never[]) ?? []), ...sets.flatMap((s) => (s.actions as never[]) ?? [])];
+}

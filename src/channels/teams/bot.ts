@@ -13,6 +13,7 @@ import { renderCard } from '../../cards/render.ts';
 import { formSubmission, routeKindLabels } from '../../cards/view.ts';
 import type { Person } from '../../domain/directory.ts';
 import { actions as lifecycleActions, type TransferAction } from '../../domain/lifecycle.ts';
+import type { Route } from '../../domain/profile.ts';
 import { routesFor } from '../../domain/rules.ts';
 import { linkTeamChannel } from '../../store/directory-store.ts';
 import type { MessageRefStore } from '../../store/message-ref-store.ts';
@@ -126,6 +127,33 @@ export function teamsLogic(deps: TeamsBotDeps): TeamsLogic {
     actions: buttons,
   });
 
+  /**
+   * The routes a command may start, each with "Open the form" (a dialog) and "Fill in here" (the form in
+   * this card, through Universal Actions: for clients without dialogs, such as the Agents Playground).
+   */
+  const routeChooser = (heading: string, routes: readonly Route[]): AdaptiveCardJson => ({
+    type: 'AdaptiveCard',
+    version: '1.5',
+    body: [
+      { type: 'TextBlock', text: heading, wrap: true, weight: 'Bolder' },
+      ...routes.flatMap((r) => [
+        { type: 'TextBlock', text: r.name, wrap: true, separator: true },
+        {
+          type: 'ActionSet',
+          actions: [
+            dialogButton('Open the form', { action: 'open_request', routeId: r.id }),
+            {
+              type: 'Action.Execute',
+              title: 'Fill in here',
+              verb: 'open_request',
+              data: { action: 'open_request', routeId: r.id },
+            },
+          ],
+        },
+      ]),
+    ],
+  });
+
   // ---- messages: the commands ------------------------------------------------------------------------------
 
   const onMessage: TeamsLogic['onMessage'] = async (activity, reference) => {
@@ -150,9 +178,9 @@ export function teamsLogic(deps: TeamsBotDeps): TeamsLogic {
           return [text(`${team?.name ?? 'Your team'} has no ${word} route in the ${app.profile.name}.`)];
         return [
           cardMessage(
-            buttonsCard(
+            routeChooser(
               `Start a ${routeKindLabels[routes[0]?.kind ?? 'step-up'].toLowerCase()} request: which one?`,
-              routes.map((r) => dialogButton(r.name, { action: 'open_request', routeId: r.id })),
+              routes,
             ),
           ),
         ];
@@ -349,6 +377,34 @@ export function teamsLogic(deps: TeamsBotDeps): TeamsLogic {
     return mayAct ? card : statusOnly(card);
   };
 
+  /** The request form inside the chat's card: opened, then sent (the card becomes the answer). */
+  const inlineRequest = async (person: Person, verb: string, data: Record<string, unknown>) => {
+    const route = app.profile.routes.find((r) => r.id === data.routeId);
+    if (!route) return messageAnswer('This button is out of date: start again with the command.');
+    if (verb === 'open_request') return cardAnswer(requestFormCard(app, route));
+    const inputs = stringInputs(data);
+    try {
+      const t = await startRequest(app, { personId: person.id, surface: 'teams' }, route, inputs, deps.now());
+      wrote = true;
+      return cardAnswer({
+        type: 'AdaptiveCard',
+        version: '1.5',
+        body: [
+          {
+            type: 'TextBlock',
+            text: `${t.ref} was sent to ${app.workflow.teamName(t.receivingTeamId)}. You will get a message with every decision on it.`,
+            wrap: true,
+          },
+        ],
+      });
+    } catch (e) {
+      if (e instanceof EmergencyRoute) return cardAnswer(emergencyCard(app));
+      if (e instanceof WorkflowError && e.fieldErrors.length)
+        return cardAnswer(requestFormCard(app, route, { values: inputs, errors: e.fieldErrors }));
+      throw e;
+    }
+  };
+
   const cardAction = async (person: Person, value: Record<string, unknown>) => {
     const action = (value.action ?? {}) as { verb?: string; data?: Record<string, unknown> };
     const data = { ...(action.data ?? {}) };
@@ -357,6 +413,8 @@ export function teamsLogic(deps: TeamsBotDeps): TeamsLogic {
       if (!t) return messageAnswer('This request no longer exists.');
       return cardAnswer(await cardFor(t, person));
     }
+    if (action.verb === 'open_request' || action.verb === 'start')
+      return inlineRequest(person, action.verb, data);
     const payload = actionPayloadSchema.parse({ ...data, action: data.action ?? action.verb });
     if (payload.action === 'start' || payload.action === 'open_form')
       return messageAnswer('That button opens a form: use it from the card in Teams.');
