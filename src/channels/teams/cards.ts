@@ -40,14 +40,12 @@ export function withRefresh(
   userIds: readonly string[],
 ): AdaptiveCardJson {
   const users = [...new Set(userIds)].slice(0, maxRefreshUsers);
-  if (!users.length) return card;
-  return {
-    ...card,
-    refresh: {
-      action: { type: 'Action.Execute', verb: 'refresh', data: { action: 'refresh', transferId } },
-      userIds: users,
-    },
-  };
+  const refresh = { type: 'Action.Execute', verb: 'refresh', data: { action: 'refresh', transferId } };
+  // For clients that do not refresh a card by themselves (and people beyond the 60 Teams refreshes for), a
+  // button does the same: it answers with the card as that person may act on it.
+  const withButton = { ...card, actions: [{ ...refresh, title: 'Show my actions' }] };
+  if (!users.length) return withButton;
+  return { ...withButton, refresh: { action: refresh, userIds: users } };
 }
 
 /** A card as a message attachment. */
