@@ -235,6 +235,24 @@ describe('Teams: the bot on POST /api/messages', () => {
     expect(JSON.stringify(bad.json)).toContain('child_dob');
   });
 
+  it('an admin links a channel the directory does not name; anyone else is refused', async () => {
+    const other = inChannel('19:school-duty-room@thread.tacv2');
+    await post(activity('mo', other, { type: 'message', text: '<at>Stepwise</at> link school' }));
+    await connector.waitFor(
+      'the refusal',
+      (c) => c.conversation === other.id && String(c.activity.text).startsWith('Only a Stepwise admin'),
+    );
+    await post(activity('ada', other, { type: 'message', text: '<at>Stepwise</at> link school' }));
+    await connector.waitFor(
+      'the link',
+      (c) =>
+        c.conversation === other.id && String(c.activity.text).startsWith('This channel is now linked to'),
+    );
+    const saved = await server.app.db.prisma.setting.findUnique({ where: { key: 'teams.ref.team:school' } });
+    expect((saved?.value as { conversation?: { id?: string } }).conversation?.id).toBe(other.id);
+    expect(server.app.workflow.directory.team('school')?.teamsChannel).toBe(other.id);
+  });
+
   it('a manager without a personal install is pinged by @mention in their team’s channel', async () => {
     await server.teams?.sender.send({
       id: 'ping-1',
