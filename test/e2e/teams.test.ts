@@ -235,6 +235,43 @@ describe('Teams: the bot on POST /api/messages', () => {
     expect(JSON.stringify(bad.json)).toContain('child_dob');
   });
 
+  it('a meeting invite reaches a participant’s chat as a calendar attachment (.ics)', async () => {
+    const [t] = await server.app.store.list({ limit: 1 });
+    if (!t) throw new Error('no request yet');
+    await server.teams?.sender.send({
+      id: 'invite-1',
+      idempotencyKey: 'test:invite-eve',
+      transferId: t.id,
+      kind: 'invite',
+      target: { personId: 'eve' },
+      payload: {
+        meetingId: 'm-1',
+        meetingKey: 'joint-visit',
+        label: 'Joint visit',
+        at: '2026-12-01T10:00:00.000Z',
+        minutes: 60,
+        sequence: 0,
+        attendees: [{ name: 'Eve Castillo', email: 'eve.castillo@example.gov.uk' }],
+        text: `${t.ref}: an invite for the Joint visit, 2026-12-01 10:00.`,
+      },
+      attempts: 1,
+    });
+    const sent = await connector.waitFor('the invite', (c) =>
+      String(c.activity.text).includes('an invite for the Joint visit'),
+    );
+    expect(sent.conversation).toBe(personal('eve').id);
+    const file = (
+      sent.activity.attachments as { contentType: string; name?: string; contentUrl?: string }[]
+    ).find((a) => a.contentType === 'text/calendar');
+    expect(file?.name).toMatch(new RegExp(`^${t.ref}-.*\\.ics$`));
+    const ics = Buffer.from(
+      String(file?.contentUrl).replace(/^data:text\/calendar;base64,/, ''),
+      'base64',
+    ).toString('utf8');
+    expect(ics).toContain('BEGIN:VCALENDAR');
+    expect(ics).toContain('DTSTART');
+  });
+
   it('an admin links a channel the directory does not name; anyone else is refused', async () => {
     const other = inChannel('19:school-duty-room@thread.tacv2');
     await post(activity('mo', other, { type: 'message', text: '<at>Stepwise</at> link school' }));
