@@ -286,7 +286,7 @@ describe('Teams: the bot on POST /api/messages', () => {
         c.conversation === other.id && String(c.activity.text).startsWith('This channel is now linked to'),
     );
     const saved = await server.app.db.prisma.setting.findUnique({ where: { key: 'teams.ref.team:school' } });
-    expect((saved?.value as { conversation?: { id?: string } }).conversation?.id).toBe(other.id);
+    expect((saved?.value as { conversation?: { id?: string } } | undefined)?.conversation?.id).toBe(other.id);
     expect(server.app.workflow.directory.team('school')?.teamsChannel).toBe(other.id);
   });
 
