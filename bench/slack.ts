@@ -181,12 +181,17 @@ async function main() {
     const posts = await fake.waitFor(
       'chat.postMessage',
       CONCURRENT,
+      // The request cards (the channel also gets meeting cards, e.g. a final CIN meeting the form dates).
       (c) =>
-        c.args.channel === channel && !c.args.thread_ts && refs.some((r) => String(c.args.text).includes(r)),
+        c.args.channel === channel &&
+        !c.args.thread_ts &&
+        refs.some(
+          (r) => String(c.args.text).startsWith(`${r}: `) && String(c.args.text).includes(' request for '),
+        ),
       60_000,
     );
     const cards = refs.map((ref) => {
-      const post = posts.find((c) => String(c.args.text).includes(ref));
+      const post = posts.find((c) => String(c.args.text).startsWith(`${ref}: `));
       const accept = SlackHarness.buttons((post?.args.blocks as SlackBlock[]) ?? []).find(
         (b) => b.action_id === 'accept',
       );

@@ -63,6 +63,9 @@ const firstLine = (e: unknown) =>
     .split('\n')[0]
     ?.slice(0, 200);
 
+/** Resolves after the I/O already queued (acknowledgements being written) has had its turn. */
+const afterPendingAcks = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 export function registerSlackHandlers(bolt: BoltApp, deps: SlackDeps): void {
   const { log } = deps;
   const app = () => deps.app;
@@ -127,6 +130,9 @@ export function registerSlackHandlers(bolt: BoltApp, deps: SlackDeps): void {
   for (const [command, kind] of Object.entries(requestCommands)) {
     bolt.command(command, async ({ command: body, ack, client }) => {
       await ack();
+      // Let the acknowledgement (and those of other requests arriving together) leave before the form is
+      // built: building it is CPU work on the same event loop, and Slack wants every ack within 3 s.
+      await afterPendingAcks();
       try {
         const person = await personOf(body.user_id, client);
         if (!person) return reply(body.response_url, notInDirectory(app().profile.name));
