@@ -57,6 +57,8 @@ export interface FakeSlack {
   users: Map<string, { email?: string; name?: string }>;
   /** Files uploaded through files.getUploadURLExternal + the upload URL, by file id (content as UTF-8). */
   files: Map<string, { filename: string; content: string }>;
+  /** What apps.connections.open answers (Socket Mode): the WebSocket URL a test's socket server listens on. */
+  socketUrl: string | undefined;
   /** Responses posted to response_url paths. */
   responses: { path: string; body: Record<string, unknown> }[];
   /** `${url}/response/${id}`: a URL a slash command / block action payload can carry as response_url. */
@@ -169,6 +171,7 @@ export async function startFakeSlack(): Promise<FakeSlack> {
   const waiters = new Set<Waiter>();
 
   const files = new Map<string, { filename: string; content: string }>();
+  const socket: { url: string | undefined } = { url: undefined };
   let tsCounter = 0;
   let viewCounter = 0;
   let fileCounter = 0;
@@ -271,6 +274,8 @@ export async function startFakeSlack(): Promise<FakeSlack> {
         if (!list.length || list.some((f) => !files.has(String(f.id)))) return { error: 'invalid_arguments' };
         return { files: list.map((f) => ({ id: f.id, title: f.title })) };
       }
+      case 'apps.connections.open':
+        return socket.url ? { url: socket.url } : { error: 'invalid_auth' };
       case 'auth.test':
         return {
           url: 'https://testteam.slack.com/',
@@ -402,6 +407,12 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     errors,
     users,
     files,
+    get socketUrl() {
+      return socket.url;
+    },
+    set socketUrl(url: string | undefined) {
+      socket.url = url;
+    },
     responses,
     callsTo,
     waitFor(method, count = 1, where, timeoutMs = 5000) {

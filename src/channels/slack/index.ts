@@ -3,7 +3,13 @@
  * is set), its listeners, and the outbox sender that talks to the Web API. Bolt's own receiver does the Slack
  * protocol (acknowledgements, response bodies); the guard in front of it checks size, signature and shape.
  */
-import { App as BoltApp, type Logger as BoltLogger, HTTPReceiver, LogLevel } from '@slack/bolt';
+import {
+  App as BoltApp,
+  type Logger as BoltLogger,
+  HTTPReceiver,
+  LogLevel,
+  SocketModeReceiver,
+} from '@slack/bolt';
 import { WebClient, type WebClientOptions } from '@slack/web-api';
 import type { Logger } from 'pino';
 import type { App } from '../../app.ts';
@@ -61,6 +67,11 @@ export function createSlackSurface(
   const refs = new MessageRefStore(app.db.prisma);
   // The bot token is fixed; asking Slack who we are (auth.test) on every request is not needed.
   const authorize = async () => ({ botToken: config.botToken });
+  // Socket Mode: the receiver is made here so that its own Web API client (apps.connections.open) also uses
+  // SLACK_API_URL; Bolt would otherwise give it the default Slack URL.
+  const socketReceiver = config.appToken
+    ? new SocketModeReceiver({ appToken: config.appToken, logger, installerOptions: { clientOptions } })
+    : undefined;
   const receiver = config.appToken
     ? undefined
     : new HTTPReceiver({
@@ -71,9 +82,7 @@ export function createSlackSurface(
         unhandledRequestTimeoutMillis: 2500,
       });
   const bolt = new BoltApp({
-    ...(receiver
-      ? { receiver }
-      : { socketMode: true, appToken: config.appToken, signingSecret: config.signingSecret }),
+    receiver: receiver ?? socketReceiver,
     authorize,
     clientOptions,
     logger,
