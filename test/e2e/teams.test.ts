@@ -290,6 +290,38 @@ describe('Teams: the bot on POST /api/messages', () => {
     expect(server.app.workflow.directory.team('school')?.teamsChannel).toBe(other.id);
   });
 
+  it('someone whose Teams id the directory lacks is matched by the e-mail Teams gives, and remembered', async () => {
+    // A person added to the directory with an e-mail address and no Teams id.
+    await server.app.db.prisma.person.create({
+      data: {
+        id: 'nell',
+        name: 'Nell New',
+        teamId: 'hub',
+        roles: ['practitioner'],
+        email: 'nell.new@example.gov.uk',
+      },
+    });
+    await server.app.reloadDirectory();
+    connector.members.set('29:hana-new-device', { name: 'Nell', email: 'NELL.NEW@example.gov.uk' });
+    await post({
+      ...activity('x', personal('hana-new'), { type: 'message', text: 'transfer list' }),
+      from: { id: '29:hana-new-device', name: 'Hana' },
+    });
+    const reply = await connector.waitFor('Nell’s list', (c) => c.conversation === personal('hana-new').id);
+    expect(String(reply.activity.text ?? '')).not.toContain('not in the Stepwise directory');
+    expect(server.app.workflow.directory.person('nell')?.teamsUser).toBe('29:hana-new-device');
+    // Someone Teams cannot describe is told they are not in the directory.
+    await post({
+      ...activity('x', personal('stranger'), { type: 'message', text: 'transfer list' }),
+      from: { id: '29:stranger', name: 'Stranger' },
+    });
+    const refused = await connector.waitFor(
+      'the stranger’s answer',
+      (c) => c.conversation === personal('stranger').id,
+    );
+    expect(String(refused.activity.text)).toMatch(/^You are not in the Stepwise directory/);
+  });
+
   it('a manager without a personal install is pinged by @mention in their team’s channel', async () => {
     await server.teams?.sender.send({
       id: 'ping-1',

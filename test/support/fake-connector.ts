@@ -22,6 +22,8 @@ export interface FakeConnector {
   /** The next `count` calls are answered with `status` (and a Retry-After of 1 s for 429). */
   failNext(status: 412 | 429 | 500 | 502 | 503 | 504, count?: number): void;
   failed: number;
+  /** The members Teams would describe (GET /v3/conversations/{id}/members/{user}), by Teams user id. */
+  members: Map<string, { name: string; email?: string; userPrincipalName?: string }>;
   waitFor(what: string, test: (c: ConnectorCall) => boolean, timeoutMs?: number): Promise<ConnectorCall>;
   /** The card attachment of the latest version of a sent activity (its updates applied). */
   latestCard(id: string): Record<string, unknown> | undefined;
@@ -37,6 +39,7 @@ async function body(req: IncomingMessage): Promise<Record<string, unknown>> {
 
 export async function startFakeConnector(): Promise<FakeConnector> {
   const calls: ConnectorCall[] = [];
+  const members = new Map<string, { name: string; email?: string; userPrincipalName?: string }>();
   let failures: { status: number; left: number } | null = null;
   let next = 1;
   const state = { failed: 0 };
@@ -45,9 +48,16 @@ export async function startFakeConnector(): Promise<FakeConnector> {
       res.writeHead(status, { 'content-type': 'application/json', ...headers });
       res.end(JSON.stringify(json));
     };
-    const match = /^\/v3\/conversations\/([^/]+)\/activities(?:\/([^/]+))?$/.exec(
-      (req.url ?? '').split('?')[0] ?? '',
-    );
+    const path = (req.url ?? '').split('?')[0] ?? '';
+    const member = /^\/v3\/conversations\/[^/]+\/members\/([^/]+)$/.exec(path);
+    if (req.method === 'GET' && member) {
+      const id = decodeURIComponent(member[1] ?? '');
+      const known = members.get(id);
+      return known
+        ? send(200, { id, ...known })
+        : send(404, { error: { code: 'MemberNotFoundInConversation' } });
+    }
+    const match = /^\/v3\/conversations\/([^/]+)\/activities(?:\/([^/]+))?$/.exec(path);
     if (!match) return send(404, { error: { code: 'NotFound', message: req.url } });
     const activity = await body(req);
     if (failures && failures.left > 0) {
@@ -82,6 +92,7 @@ export async function startFakeConnector(): Promise<FakeConnector> {
   return {
     url: `http://127.0.0.1:${port}/`,
     calls,
+    members,
     get failed() {
       return state.failed;
     },

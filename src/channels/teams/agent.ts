@@ -16,20 +16,36 @@ import {
   type TurnContext,
   type WebResponse,
 } from '@microsoft/agents-hosting';
+import { TeamsInfo } from '@microsoft/agents-hosting-extensions-teams';
 
 /** An activity as JSON: what Teams sends and what Stepwise answers with. */
 export type ActivityJson = Record<string, unknown> & { type?: string; id?: string; text?: string };
 
+/** What a turn can ask Teams besides the activity itself. */
+export interface TurnHelpers {
+  /** The sender's e-mail (or user principal name) from the team's or chat's member list, if Teams gives one. */
+  memberEmail(): Promise<string | undefined>;
+}
+
 /** What Stepwise does with activities; the agent calls it and sends what it returns. */
 export interface TeamsLogic {
   /** A message (a command typed or @mentioned): the replies to send in the same conversation. */
-  onMessage(activity: ActivityJson, reference: Record<string, unknown>): Promise<ActivityJson[]>;
+  onMessage(
+    activity: ActivityJson,
+    reference: Record<string, unknown>,
+    helpers: TurnHelpers,
+  ): Promise<ActivityJson[]>;
   /** The app was added to a team, a chat or a person (conversationUpdate / installationUpdate). */
-  onInstall(activity: ActivityJson, reference: Record<string, unknown>): Promise<ActivityJson[]>;
+  onInstall(
+    activity: ActivityJson,
+    reference: Record<string, unknown>,
+    helpers: TurnHelpers,
+  ): Promise<ActivityJson[]>;
   /** An invoke (adaptiveCard/action, task/fetch, task/submit): its HTTP answer. */
   onInvoke(
     activity: ActivityJson,
     reference: Partial<ConversationReference>,
+    helpers: TurnHelpers,
   ): Promise<{ status: number; body?: unknown }>;
   /** After the HTTP answer has gone: start delivering what the turn wrote, so it never delays the answer. */
   afterTurn(): void;
@@ -57,23 +73,32 @@ class StepwiseHandler extends ActivityHandler {
   constructor(private readonly logic: TeamsLogic) {
     super();
     this.onMessage(async (context, next) => {
-      await this.sendAll(context, await this.logic.onMessage(json(context), reference(context)));
+      await this.sendAll(
+        context,
+        await this.logic.onMessage(json(context), reference(context), helpers(context)),
+      );
       await next();
     });
     this.onConversationUpdate(async (context, next) => {
       const added = context.activity.membersAdded ?? [];
       if (added.some((m) => m.id === context.activity.recipient?.id))
-        await this.sendAll(context, await this.logic.onInstall(json(context), reference(context)));
+        await this.sendAll(
+          context,
+          await this.logic.onInstall(json(context), reference(context), helpers(context)),
+        );
       await next();
     });
     this.onInstallationUpdateAdd(async (context, next) => {
-      await this.sendAll(context, await this.logic.onInstall(json(context), reference(context)));
+      await this.sendAll(
+        context,
+        await this.logic.onInstall(json(context), reference(context), helpers(context)),
+      );
       await next();
     });
   }
 
   protected override async onInvokeActivity(context: TurnContext): Promise<InvokeResponse> {
-    const answer = await this.logic.onInvoke(json(context), reference(context));
+    const answer = await this.logic.onInvoke(json(context), reference(context), helpers(context));
     return { status: answer.status, body: answer.body };
   }
 
@@ -81,6 +106,19 @@ class StepwiseHandler extends ActivityHandler {
     for (const r of replies) await context.sendActivity(Activity.fromObject({ type: 'message', ...r }));
   }
 }
+
+const helpers = (context: TurnContext): TurnHelpers => ({
+  memberEmail: async () => {
+    const from = context.activity.from?.id;
+    if (!from) return undefined;
+    try {
+      const member = await TeamsInfo.getMember(context, from);
+      return member.email ?? member.userPrincipalName ?? undefined;
+    } catch {
+      return undefined;
+    }
+  },
+});
 
 const json = (context: TurnContext) => JSON.parse(JSON.stringify(context.activity)) as ActivityJson;
 /** The conversation reference as plain JSON (it is stored, and posted to later). */

@@ -15,14 +15,14 @@ import type { Person } from '../../domain/directory.ts';
 import { actions as lifecycleActions, type TransferAction } from '../../domain/lifecycle.ts';
 import type { Route } from '../../domain/profile.ts';
 import { routesFor } from '../../domain/rules.ts';
-import { linkTeamChannel } from '../../store/directory-store.ts';
+import { linkPersonUser, linkTeamChannel } from '../../store/directory-store.ts';
 import type { MessageRefStore } from '../../store/message-ref-store.ts';
 import { EmergencyRoute, WorkflowError } from '../../workflow/errors.ts';
 import type { TransferRow } from '../../workflow/ports.ts';
 import { CommandUsageError, helpText, parseTransferCommand, requestCommands } from '../commands.ts';
 import { emergencyCard, formData, listCard, requestCard, requestFormCard, statusCard } from '../compose.ts';
 import { type Fields, runVerb, startRequest, stringInputs } from '../verbs.ts';
-import type { ActivityJson, TeamsLogic } from './agent.ts';
+import type { ActivityJson, TeamsLogic, TurnHelpers } from './agent.ts';
 import { attachment, forTeamsMessage, statusOnly } from './cards.ts';
 
 /** Where Stepwise keeps the conversation references it may post to later (the setting table). */
@@ -86,12 +86,26 @@ export function teamsLogic(deps: TeamsBotDeps): TeamsLogic {
   /** A turn wrote outbox messages: delivery starts once the turn's answer has gone (afterTurn). */
   let wrote = false;
 
-  const personOf = (activity: ActivityJson): Person | null => {
-    for (const id of userIds(activity)) {
+  /**
+   * The directory person behind an activity: by Teams user id (or Entra object id), else by the e-mail Teams
+   * gives for the member, remembered so that the next match needs no lookup.
+   */
+  const personOf = async (activity: ActivityJson, helpers: TurnHelpers): Promise<Person | null> => {
+    const ids = userIds(activity);
+    for (const id of ids) {
       const p = app.workflow.directory.byTeamsUser(id);
       if (p) return p;
     }
-    return null;
+    const email = await helpers.memberEmail();
+    const found = email ? app.workflow.directory.byEmail(email) : undefined;
+    const teamsId = ids[0];
+    if (!found || !teamsId) return null;
+    if (!found.teamsUser) {
+      await linkPersonUser(app.db, found.id, 'teams', teamsId);
+      await app.reloadDirectory();
+      log.info({ person: found.id }, 'teams: matched a person by e-mail and remembered their Teams id');
+    }
+    return app.workflow.directory.person(found.id) ?? found;
   };
   const notInDirectory = () =>
     `You are not in the Stepwise directory for the ${app.profile.name}, so you cannot use Stepwise yet. Ask your council's Stepwise administrator to add your Teams account.`;
@@ -156,13 +170,13 @@ export function teamsLogic(deps: TeamsBotDeps): TeamsLogic {
 
   // ---- messages: the commands ------------------------------------------------------------------------------
 
-  const onMessage: TeamsLogic['onMessage'] = async (activity, reference) => {
+  const onMessage: TeamsLogic['onMessage'] = async (activity, reference, helpers) => {
     const words = commandText(activity);
     const [first = 'help', ...rest] = words.split(/\s+/).filter(Boolean);
     const word = first.toLowerCase().replace(/^\//, '');
     const arg = rest.join(' ');
     if (word === 'help') return [text(helpText.replaceAll('/', ''))];
-    const person = personOf(activity);
+    const person = await personOf(activity, helpers);
     try {
       if (word === 'link') {
         if (!person?.roles.includes('admin'))
@@ -248,12 +262,12 @@ export function teamsLogic(deps: TeamsBotDeps): TeamsLogic {
 
   // ---- installation ---------------------------------------------------------------------------------------
 
-  const onInstall: TeamsLogic['onInstall'] = async (activity, reference) => {
+  const onInstall: TeamsLogic['onInstall'] = async (activity, reference, helpers) => {
     const conversation = (activity.conversation ?? {}) as { id?: string; conversationType?: string };
     const id = String(conversation.id ?? '').split(';')[0] ?? '';
     await settings.setSetting(refKeys.conversation(id), reference);
     if (conversation.conversationType === 'personal') {
-      const person = personOf(activity);
+      const person = await personOf(activity, helpers);
       if (!person) return [text(notInDirectory())];
       await settings.setSetting(refKeys.person(person.id), reference);
       return [
@@ -426,10 +440,10 @@ export function teamsLogic(deps: TeamsBotDeps): TeamsLogic {
     }
   };
 
-  const onInvoke: TeamsLogic['onInvoke'] = async (activity) => {
+  const onInvoke: TeamsLogic['onInvoke'] = async (activity, _reference, helpers) => {
     const name = String(activity.name ?? '');
     const value = (activity.value ?? {}) as Record<string, unknown>;
-    const person = personOf(activity);
+    const person = await personOf(activity, helpers);
     try {
       if (name === 'adaptiveCard/action') {
         if (!person) return messageAnswer(notInDirectory());
