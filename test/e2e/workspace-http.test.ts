@@ -143,6 +143,44 @@ describe('the local workspace over HTTP', () => {
     expect(card?.replies.map((r) => r.text).join(' ')).toContain(`${t.ref} was accepted by Mo`);
   });
 
+  it('with ?since=, a channel sends again only the cards that changed', async () => {
+    const w = server.app.workflow;
+    const second = await w.start(stepUpToMash(), server.clock.now());
+    await server.pump?.kick();
+    // The demo clock a minute on, so that everything after is stamped later than the first card.
+    server.local?.clock.moveTo(new Date(server.clock.now().getTime() + 60_000));
+    const first = await w.start(stepUpToMash(), server.clock.now());
+    await server.pump?.kick();
+    type Item = { id: string; stamp: string; unchanged?: boolean; card?: unknown };
+    const read = async (since?: string) =>
+      (await (
+        await call(
+          `/local/api/messages?conversation=team:mash${since ? `&since=${encodeURIComponent(since)}` : ''}`,
+          {
+            person: 'mo',
+          },
+        )
+      ).json()) as Item[];
+    const all = await read();
+    const newest = all
+      .map((m) => m.stamp)
+      .sort()
+      .at(-1) as string;
+    await w.accept({ actor: { personId: 'mo', surface: 'local' }, ref: first.ref }, server.clock.now());
+    await server.pump?.kick();
+    const changed = await read(newest);
+    expect(changed.map((m) => m.id)).toEqual(all.map((m) => m.id));
+    expect(changed.find((m) => m.id === `card:${first.id}`)?.card).toBeDefined();
+    expect(changed.find((m) => m.id === `card:${second.id}`)).toEqual({
+      id: `card:${second.id}`,
+      stamp: expect.any(String),
+      unchanged: true,
+    });
+    expect(
+      (await call('/local/api/messages?conversation=team:mash&since=yesterday', { person: 'mo' })).status,
+    ).toBe(400);
+  });
+
   it('a confirmed meeting’s invite is a calendar file in each participant’s direct messages, for them only', async () => {
     const now = () => server.clock.now();
     const w = server.app.workflow;

@@ -77,18 +77,37 @@ export class LocalMessageStore {
     return row ? toMessage(row) : null;
   }
 
-  /** A conversation's latest top-level messages, oldest first, and every reply in their threads. */
-  async list(conversation: string, limit = 200): Promise<LocalMessage[]> {
+  /**
+   * A conversation's latest top-level messages, oldest first, with the time each last changed (its own
+   * update, or its newest reply), without their cards: for a window that has the rest already.
+   */
+  async outline(conversation: string, limit = 200): Promise<{ id: string; changedAt: Date }[]> {
     const top = await this.prisma.localMessage.findMany({
       where: { conversation, threadOf: null },
       orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
       take: limit,
+      select: { id: true, updatedAt: true },
     });
-    const replies = await this.prisma.localMessage.findMany({
+    const replies = await this.prisma.localMessage.groupBy({
+      by: ['threadOf'],
       where: { conversation, threadOf: { in: top.map((m) => m.id) } },
+      _max: { createdAt: true },
+    });
+    const newest = new Map(replies.map((r) => [r.threadOf, r._max.createdAt]));
+    return top.reverse().map((m) => {
+      const reply = newest.get(m.id);
+      return { id: m.id, changedAt: reply && reply > m.updatedAt ? reply : m.updatedAt };
+    });
+  }
+
+  /** These messages (by id) and every reply in their threads. */
+  async withReplies(conversation: string, ids: readonly string[]): Promise<LocalMessage[]> {
+    if (!ids.length) return [];
+    const rows = await this.prisma.localMessage.findMany({
+      where: { conversation, OR: [{ id: { in: [...ids] } }, { threadOf: { in: [...ids] } }] },
       orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
     });
-    return [...top.reverse(), ...replies].map(toMessage);
+    return rows.map(toMessage);
   }
 
   /** How many messages each conversation has, to show beside its name. */

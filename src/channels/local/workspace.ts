@@ -233,12 +233,24 @@ export function workspaceRoutes(deps: WorkspaceDeps): Routes {
     const conversation = queryOf(req).get('conversation') ?? '';
     if (!conversationsOf(p).some((c) => c.id === conversation))
       throw new BadRequest('You cannot see that conversation.');
-    const all = await messages.list(conversation);
+    // With ?since= (the newest change the window has), messages unchanged since then come back as their id
+    // only, and the window keeps what it drew: a channel of many cards is not sent again for one change.
+    const sinceText = queryOf(req).get('since');
+    const since = sinceText ? new Date(sinceText) : null;
+    if (since && Number.isNaN(since.getTime())) throw new BadRequest('"since" is not a time.');
+    const outline = await messages.outline(conversation);
+    const changed = outline.filter((m) => !since || m.changedAt >= since).map((m) => m.id);
+    const full = await messages.withReplies(conversation, changed);
     const replies = new Map<string, LocalMessage[]>();
-    for (const m of all) if (m.threadOf) replies.set(m.threadOf, [...(replies.get(m.threadOf) ?? []), m]);
-    return all
-      .filter((m) => !m.threadOf)
-      .map((m) => ({ ...view(m), replies: (replies.get(m.id) ?? []).map(view) }));
+    for (const m of full) if (m.threadOf) replies.set(m.threadOf, [...(replies.get(m.threadOf) ?? []), m]);
+    const byId = new Map(full.filter((m) => !m.threadOf).map((m) => [m.id, m]));
+    return outline.map(({ id, changedAt }) => {
+      const m = byId.get(id);
+      const stamp = changedAt.toISOString();
+      return m
+        ? { ...view(m), stamp, replies: (replies.get(id) ?? []).map(view) }
+        : { id, stamp, unchanged: true };
+    });
   };
 
   const file = async (req: IncomingMessage, res: ServerResponse) => {

@@ -240,21 +240,25 @@ function messageNode(m) {
 async function loadMessages() {
   if (!state.person || !state.conversation) return;
   const wanted = state.conversation;
-  const list = await api('GET', `/local/api/messages?conversation=${encodeURIComponent(wanted)}`);
+  // Only what changed since the newest change this window has is sent again; the rest is kept as drawn.
+  const cache = state.rendered && state.rendered.conversation === wanted ? state.rendered : null;
+  const since = cache ? `&since=${encodeURIComponent(cache.since)}` : '';
+  const list = await api('GET', `/local/api/messages?conversation=${encodeURIComponent(wanted)}${since}`);
   if (wanted !== state.conversation) return;
+  if (list.some((m) => m.unchanged && !(cache && cache.nodes.has(m.id)))) {
+    state.rendered = null;
+    return loadMessages();
+  }
   const box = $('messages');
   const atBottom = box.scrollHeight - box.scrollTop - box.clientHeight < 40;
-  // Only what changed is rendered again: a card is redrawn when it was updated or its thread grew.
-  const rendered = state.rendered || new Map();
-  const next = new Map();
-  const nodes = list.map((m) => {
-    const key = `${m.id}|${m.updatedAt}|${m.replies ? m.replies.length : 0}`;
-    const node = rendered.get(key) || messageNode(m);
-    next.set(key, node);
-    return node;
-  });
-  state.rendered = next;
-  box.replaceChildren(...nodes);
+  const nodes = new Map();
+  let newest = cache ? cache.since : '';
+  for (const m of list) {
+    nodes.set(m.id, m.unchanged ? cache.nodes.get(m.id) : messageNode(m));
+    if (m.stamp > newest) newest = m.stamp;
+  }
+  state.rendered = { conversation: wanted, since: newest, nodes };
+  box.replaceChildren(...nodes.values());
   if (!list.length) box.innerHTML = '<p class="muted">Nothing here yet.</p>';
   if (atBottom) box.scrollTop = box.scrollHeight;
   box.dataset.loaded = String(Date.now());
