@@ -1,6 +1,7 @@
 /**
  * The baseline for the Teams benchmark: a bare Microsoft 365 Agents SDK bot on a plain Node HTTP server, which
- * answers an `adaptiveCard/action` invoke with a fixed card and does nothing else. (A benchmark, not product
+ * answers an `adaptiveCard/action` invoke with a fixed card and does nothing else (through the same
+ * Express-shaped response adapter as Stepwise, so only the work differs). (A benchmark, not product
  * code: the product's SDK imports are all in src/channels/teams/agent.ts.)
  */
 import { createServer, type Server } from 'node:http';
@@ -11,6 +12,7 @@ import {
   type InvokeResponse,
   type TurnContext,
 } from '@microsoft/agents-hosting';
+import { webResponse } from '../src/channels/teams/agent.ts';
 
 class BareBot extends ActivityHandler {
   protected override async onInvokeActivity(_context: TurnContext): Promise<InvokeResponse> {
@@ -32,30 +34,7 @@ export async function startBareAgent(): Promise<{ url: string; server: Server }>
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>;
-    const web = {
-      status(code: number) {
-        res.statusCode = code;
-        return web;
-      },
-      setHeader(name: string, value: string) {
-        res.setHeader(name, value);
-        return web;
-      },
-      send(b?: unknown) {
-        if (b !== undefined) res.write(typeof b === 'string' ? b : JSON.stringify(b));
-        return web;
-      },
-      end() {
-        res.end();
-        return web;
-      },
-      get headersSent() {
-        return res.headersSent;
-      },
-      get writableEnded() {
-        return res.writableEnded;
-      },
-    };
+    const web = webResponse(res);
     await adapter.process(
       { body, headers: req.headers as never, method: 'POST', user: { name: 'anonymous' } },
       web,

@@ -29,6 +29,7 @@ import { sweepDueTimers } from '../src/workflow/sweep.ts';
 import type { TransferWorkflow } from '../src/workflow/transfers.ts';
 import { hackneyWorkflow, monday, stepUpToMash } from '../test/support/hackney-fixture.ts';
 import { createPostgresDatabase } from '../test/support/postgres-database.ts';
+import { quantile } from './stats.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const intEnv = (name: string, fallback: number) => {
@@ -47,16 +48,6 @@ const pgNote = process.env.STEPWISE_BENCH_PG_NOTE || (pgUrl ? 'the server at STE
 const TARGET = { ratio: 5, statements: 10, sweepRatio: 1.5, idleMB: 250 };
 
 // ---- small helpers ----------------------------------------------------------------------------------------
-
-function quantile(sorted: number[], q: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  const pos = (sorted.length - 1) * q;
-  const lo = Math.floor(pos);
-  const hi = Math.ceil(pos);
-  const a = sorted[lo] as number;
-  const b = sorted[hi] as number;
-  return a + (b - a) * (pos - lo);
-}
 
 interface Summary {
   runs: number;

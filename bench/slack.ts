@@ -30,19 +30,13 @@ import {
   stateFromAnswers,
   viewSubmissionBody,
 } from '../test/support/slack-requests.ts';
+import { quantile } from './stats.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const ROUNDS = Number.parseInt(process.env.STEPWISE_BENCH_SLACK_N ?? '', 10) || 200;
 const CONCURRENT = 50;
 const GAP_MS = 5;
 
-const quantile = (xs: number[], q: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const pos = (s.length - 1) * q;
-  const lo = Math.floor(pos);
-  const hi = Math.ceil(pos);
-  return (s[lo] as number) + ((s[hi] as number) - (s[lo] as number)) * (pos - lo);
-};
 const f1 = (n: number) => n.toFixed(1);
 const stats = (xs: number[]) => ({ n: xs.length, p50: quantile(xs, 0.5), p99: quantile(xs, 0.99) });
 

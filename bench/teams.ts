@@ -18,17 +18,10 @@ import { startServer } from '../src/server/main.ts';
 import { startFakeConnector } from '../test/support/fake-connector.ts';
 import { stepUpToMash } from '../test/support/hackney-fixture.ts';
 import { startBareAgent } from './bare-agent.ts';
+import { quantile } from './stats.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const ROUNDS = Number.parseInt(process.env.STEPWISE_BENCH_TEAMS_N ?? '', 10) || 200;
-
-const quantile = (xs: number[], q: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const pos = (s.length - 1) * q;
-  const lo = Math.floor(pos);
-  const hi = Math.ceil(pos);
-  return (s[lo] as number) + ((s[hi] as number) - (s[lo] as number)) * (pos - lo);
-};
 
 async function main() {
   console.log('\ne. Teams: a button press (adaptiveCard/action invoke) to its HTTP answer\n');

@@ -17,17 +17,10 @@ import { readConfig } from '../src/config.ts';
 import { startServer } from '../src/server/main.ts';
 import { stepUpToMash } from '../test/support/hackney-fixture.ts';
 import { chromiumPath, launchChromium, WorkspaceWindow } from '../test/support/workspace-browser.ts';
+import { quantile } from './stats.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const PRESSES = Number.parseInt(process.env.STEPWISE_BENCH_WORKSPACE_N ?? '', 10) || 100;
-
-const quantile = (xs: number[], q: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const pos = (s.length - 1) * q;
-  const lo = Math.floor(pos);
-  const hi = Math.ceil(pos);
-  return (s[lo] as number) + ((s[hi] as number) - (s[lo] as number)) * (pos - lo);
-};
 
 async function main() {
   console.log('\nd. Local workspace: a press in one browser window to the change in another\n');

@@ -148,7 +148,7 @@ async function readBody(
 }
 
 /** The SDK's Express-shaped response over a plain Node one. */
-function webResponse(res: ServerResponse): WebResponse {
+export function webResponse(res: ServerResponse): WebResponse {
   const web: WebResponse = {
     status(code) {
       res.statusCode = code;
