@@ -936,8 +936,21 @@ export function digestData(input: {
       (a.at?.getTime() ?? Number.POSITIVE_INFINITY) - (b.at?.getTime() ?? Number.POSITIVE_INFINITY) ||
       a.item.ref.localeCompare(b.item.ref),
   );
-  const items = rows.slice(0, limit).map((r) => r.item);
-  const more = rows.length - items.length;
+  return digestCard({ ...input, items: rows.map((r) => r.item), limit, noun: 'request' });
+}
+
+/** The digest card's data from its lines: the first `limit` shown, the rest counted. */
+function digestCard<T>(input: {
+  title: string;
+  intro?: string | undefined;
+  items: readonly T[];
+  limit: number;
+  emptyText?: string | undefined;
+  noun: string;
+}) {
+  const items = input.items.slice(0, input.limit);
+  const more = input.items.length - items.length;
+  const count = input.items.length;
   return {
     title: input.title,
     hasIntro: Boolean(input.intro),
@@ -945,9 +958,9 @@ export function digestData(input: {
     items,
     hasMore: more > 0,
     moreText: `and ${more} more: use /transfer status <ref> for one request`,
-    isEmpty: rows.length === 0,
-    emptyText: 'Nothing to show.',
-    summary: `${input.title}: ${rows.length} request${rows.length === 1 ? '' : 's'}`,
+    isEmpty: count === 0,
+    emptyText: input.emptyText ?? 'Nothing to show.',
+    summary: `${input.title}: ${count} ${input.noun}${count === 1 ? '' : 's'}`,
   };
 }
 
@@ -959,20 +972,7 @@ export function digestFromItems(input: {
   emptyText?: string;
   limit?: number;
 }) {
-  const limit = input.limit ?? 40;
-  const items = input.items.slice(0, limit);
-  const more = input.items.length - items.length;
-  return {
-    title: input.title,
-    hasIntro: Boolean(input.intro),
-    intro: input.intro ?? '',
-    items,
-    hasMore: more > 0,
-    moreText: `and ${more} more: use /transfer status <ref> for one request`,
-    isEmpty: input.items.length === 0,
-    emptyText: input.emptyText ?? 'Nothing to show.',
-    summary: `${input.title}: ${input.items.length} item${input.items.length === 1 ? '' : 's'}`,
-  };
+  return digestCard({ ...input, limit: input.limit ?? 40, noun: 'item' });
 }
 
 /** The council's emergency phone route: shown at once for a significant-harm concern, never a request. */
