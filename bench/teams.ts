@@ -9,14 +9,12 @@
  * Runs on PostgreSQL when STEPWISE_BENCH_PG_URL is set (npm run bench starts one), else on PGlite. Figures only.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { readConfig } from '../src/config.ts';
-import { startServer } from '../src/server/main.ts';
 import { startFakeConnector } from '../test/support/fake-connector.ts';
 import { stepUpToMash } from '../test/support/hackney-fixture.ts';
+import { startTestServer } from '../test/support/test-server.ts';
 import { startBareAgent } from './bare-agent.ts';
 import { quantile } from './stats.ts';
 
@@ -25,20 +23,13 @@ const ROUNDS = Number.parseInt(process.env.STEPWISE_BENCH_TEAMS_N ?? '', 10) || 
 
 async function main() {
   console.log('\ne. Teams: a button press (adaptiveCard/action invoke) to its HTTP answer\n');
-  const dataDir = mkdtempSync(join(tmpdir(), 'stepwise-bench-teams-'));
   const connector = await startFakeConnector();
   const pg = process.env.STEPWISE_BENCH_PG_URL;
-  const server = await startServer(
-    readConfig({
-      STEPWISE_DATA_DIR: dataDir,
-      ...(pg ? { DATABASE_URL: pg } : {}),
-      STEPWISE_PROTOCOL: 'hackney',
-      STEPWISE_TEAMS: 'local',
-      PORT: '0',
-      STEPWISE_LOG_LEVEL: 'silent',
-    }),
-    { sweep: false },
-  );
+  const server = await startTestServer({
+    ...(pg ? { DATABASE_URL: pg } : {}),
+    STEPWISE_PROTOCOL: 'hackney',
+    STEPWISE_TEAMS: 'local',
+  });
   const bare = await startBareAgent();
   try {
     if (pg)
@@ -120,7 +111,6 @@ async function main() {
     bare.server.close();
     await server.close();
     await connector.close();
-    rmSync(dataDir, { recursive: true, force: true });
   }
 }
 

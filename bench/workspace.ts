@@ -9,13 +9,11 @@
  * Both times are read from the same machine's clock in the two pages (Date.now()). Figures only: nothing here
  * fails on timing. Results go to test-output/bench-workspace.json.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { readConfig } from '../src/config.ts';
-import { startServer } from '../src/server/main.ts';
 import { stepUpToMash } from '../test/support/hackney-fixture.ts';
+import { startTestServer } from '../test/support/test-server.ts';
 import { chromiumPath, launchChromium, WorkspaceWindow } from '../test/support/workspace-browser.ts';
 import { quantile } from './stats.ts';
 
@@ -28,16 +26,7 @@ async function main() {
     console.log(`   not measured: no browser at ${chromiumPath} (apt-get install chromium)`);
     return;
   }
-  const dataDir = mkdtempSync(join(tmpdir(), 'stepwise-bench-workspace-'));
-  const server = await startServer(
-    readConfig({
-      STEPWISE_DATA_DIR: dataDir,
-      STEPWISE_PROTOCOL: 'hackney',
-      PORT: '0',
-      STEPWISE_LOG_LEVEL: 'silent',
-    }),
-    { sweep: false },
-  );
+  const server = await startTestServer({ STEPWISE_PROTOCOL: 'hackney' });
   const browser = await launchChromium();
   try {
     const ids: string[] = [];
@@ -118,7 +107,6 @@ async function main() {
   } finally {
     await browser.close();
     await server.close();
-    rmSync(dataDir, { recursive: true, force: true });
   }
 }
 

@@ -1,22 +1,15 @@
-// Slack over Socket Mode (SLACK_APP_TOKEN set): the server asks the (fake) Web API for a WebSocket URL with
-// apps.connections.open, connects to a socket server the test runs, and receives envelopes there as Slack
-// sends them. Each is acknowledged on the socket; what Stepwise answers goes through the outbox as over HTTP.
-import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { callbacks } from '../../src/channels/slack/views.ts';
-import { readConfig } from '../../src/config.ts';
-import { type RunningServer, startServer } from '../../src/server/main.ts';
+import type { RunningServer } from '../../src/server/main.ts';
 import { type FakeSlack, startFakeSlack } from '../support/fake-slack.ts';
 import { signingSecret } from '../support/slack-requests.ts';
+import { startTestServer } from '../support/test-server.ts';
 
 let fake: FakeSlack;
 let sockets: WebSocketServer;
 let server: RunningServer;
-let dataDir: string;
 let connection: WebSocket | null = null;
 const received: Record<string, unknown>[] = [];
 
@@ -30,19 +23,15 @@ beforeAll(async () => {
     ws.on('message', (data) => received.push(JSON.parse(String(data)) as Record<string, unknown>));
     ws.send(JSON.stringify({ type: 'hello', num_connections: 1, connection_info: { app_id: 'A0TESTAPP' } }));
   });
-  dataDir = mkdtempSync(join(tmpdir(), 'stepwise-socket-'));
-  server = await startServer(
-    readConfig({
-      STEPWISE_DATA_DIR: dataDir,
+  server = await startTestServer(
+    {
       STEPWISE_PROTOCOL: 'hackney',
-      PORT: '0',
-      STEPWISE_LOG_LEVEL: 'silent',
       SLACK_SIGNING_SECRET: signingSecret,
       SLACK_BOT_TOKEN: 'xoxb-test-token',
       SLACK_APP_TOKEN: 'xapp-1-test-app-token',
       SLACK_API_URL: fake.apiUrl,
-    }),
-    { sweep: false, outboxIntervalMs: 50 },
+    },
+    { outboxIntervalMs: 50 },
   );
 }, 60_000);
 
@@ -51,7 +40,6 @@ afterAll(async () => {
   for (const c of sockets?.clients ?? []) c.terminate();
   await new Promise<void>((resolve) => (sockets ? sockets.close(() => resolve()) : resolve()));
   await fake?.close();
-  rmSync(dataDir, { recursive: true, force: true });
 });
 
 /** Sends a slash command envelope as Slack does over Socket Mode; resolves when Stepwise acknowledges it. */

@@ -3,17 +3,14 @@
 // channel, which is updated in place. Activities are shaped as Teams sends them; a fake Bot Connector on
 // loopback records what the bot posts and updates. The channel card never carries the child's details.
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readConfig } from '../../src/config.ts';
 import type { Person } from '../../src/domain/directory.ts';
 import type { Route } from '../../src/domain/profile.ts';
 import { defaultDeciders } from '../../src/domain/roles.ts';
-import { type RunningServer, startServer } from '../../src/server/main.ts';
+import type { RunningServer } from '../../src/server/main.ts';
 import { cardButtons, type FakeConnector, startFakeConnector } from '../support/fake-connector.ts';
 import { child, narrative } from '../support/slack-forms.ts';
+import { startTestServer } from '../support/test-server.ts';
 import { answersForCard } from '../support/workspace-browser.ts';
 
 const bot = { id: '28:stepwise-bot', name: 'Stepwise' };
@@ -23,7 +20,6 @@ describe.each(['hackney', 'manchester'] as const)(
   (council) => {
     let server: RunningServer;
     let connector: FakeConnector;
-    let dataDir: string;
 
     const directory = () => server.app.workflow.directory;
     const personalId = (p: Person) => `a:personal-${p.id}`;
@@ -62,17 +58,10 @@ describe.each(['hackney', 'manchester'] as const)(
     };
 
     beforeAll(async () => {
-      dataDir = mkdtempSync(join(tmpdir(), `stepwise-teams-${council}-`));
       connector = await startFakeConnector();
-      server = await startServer(
-        readConfig({
-          STEPWISE_DATA_DIR: dataDir,
-          STEPWISE_PROTOCOL: council,
-          STEPWISE_TEAMS: 'local',
-          PORT: '0',
-          STEPWISE_LOG_LEVEL: 'silent',
-        }),
-        { sweep: false, outboxIntervalMs: 50 },
+      server = await startTestServer(
+        { STEPWISE_PROTOCOL: council, STEPWISE_TEAMS: 'local' },
+        { outboxIntervalMs: 50 },
       );
       // The app is added to every team's channel (the directory names each channel, so each links at once).
       for (const team of directory().teams) {
@@ -88,7 +77,6 @@ describe.each(['hackney', 'manchester'] as const)(
     afterAll(async () => {
       await server?.close();
       await connector?.close();
-      rmSync(dataDir, { recursive: true, force: true });
     });
 
     function pick(kind: Route['kind']): { route: Route; requester: Person } {

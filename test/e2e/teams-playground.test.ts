@@ -15,8 +15,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readConfig } from '../../src/config.ts';
-import { type RunningServer, startServer } from '../../src/server/main.ts';
+import type { RunningServer } from '../../src/server/main.ts';
+import { startTestServer } from '../support/test-server.ts';
 import { chromiumPath, launchChromium, screenshotsDir } from '../support/workspace-browser.ts';
 
 const haveChromium = existsSync(chromiumPath);
@@ -142,15 +142,9 @@ const shot = (page: Page, name: string) => {
 beforeAll(async () => {
   if (!haveChromium) return;
   dir = mkdtempSync(join(tmpdir(), 'stepwise-playground-'));
-  server = await startServer(
-    readConfig({
-      STEPWISE_DATA_DIR: join(dir, 'data'),
-      STEPWISE_PROTOCOL: 'hackney',
-      STEPWISE_TEAMS: 'local',
-      PORT: '0',
-      STEPWISE_LOG_LEVEL: 'silent',
-    }),
-    { sweep: false, outboxIntervalMs: 100 },
+  server = await startTestServer(
+    { STEPWISE_PROTOCOL: 'hackney', STEPWISE_TEAMS: 'local' },
+    { outboxIntervalMs: 100 },
   );
   browser = await launchChromium();
 }, 60_000);
@@ -217,7 +211,7 @@ describe.skipIf(!haveChromium)('Teams in the Microsoft 365 Agents Playground', (
     await shot(eve, 'teams-01-playground-form');
     await form.getByRole('button', { name: 'Send the request' }).click();
     await expect
-      .poll(() => eve.locator('body').innerText(), { timeout: 15_000 })
+      .poll(() => eve.locator('body').textContent(), { timeout: 15_000 })
       .toMatch(/SW-\d{6} was sent to MASH/);
     const [t] = await server.app.store.list({ limit: 1 });
     if (!t) throw new Error('the request was not stored');
@@ -226,20 +220,20 @@ describe.skipIf(!haveChromium)('Teams in the Microsoft 365 Agents Playground', (
     await mo.getByText('General').first().click();
     const card = mo.locator('.ac-adaptiveCard', { hasText: `${t.ref} · Step-up request` }).last();
     await expect.poll(() => card.count(), { timeout: 15_000 }).toBeGreaterThan(0);
-    await expect.poll(() => card.innerText()).toContain('waiting for a decision');
+    await expect.poll(() => card.textContent()).toContain('waiting for a decision');
     await card.getByRole('button', { name: 'Show my actions' }).click();
     await card.getByRole('button', { name: 'Accept', exact: true }).waitFor({ timeout: 15_000 });
     await shot(mo, 'teams-02-playground-channel-card');
     await card.getByRole('button', { name: 'Accept', exact: true }).click();
     await expect
-      .poll(() => card.innerText(), { timeout: 15_000 })
+      .poll(() => card.textContent(), { timeout: 15_000 })
       .toContain('accepted, waiting for allocation');
     await shot(mo, 'teams-03-playground-card-accepted');
     expect((await server.app.store.find(t.id))?.state).toBe('accepted');
 
     // Eve hears about it in her chat.
     await expect
-      .poll(() => eve.locator('body').innerText(), { timeout: 15_000 })
+      .poll(() => eve.locator('body').textContent(), { timeout: 15_000 })
       .toContain(`${t.ref} was accepted by Mo`);
     await shot(eve, 'teams-04-playground-practitioner-chat');
   }, 120_000);

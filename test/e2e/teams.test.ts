@@ -4,41 +4,29 @@
 // channels and in the practitioner's personal chat, the command, the form in a dialog, the card posted to
 // MASH's channel with its refresh, Accept pressed as a Universal Action, the card updated in place.
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readConfig } from '../../src/config.ts';
-import { type RunningServer, startServer } from '../../src/server/main.ts';
+import type { RunningServer } from '../../src/server/main.ts';
 import { cardButtons, type FakeConnector, startFakeConnector } from '../support/fake-connector.ts';
+import { startTestServer } from '../support/test-server.ts';
 import { answersForCard } from '../support/workspace-browser.ts';
 
 let server: RunningServer;
 let connector: FakeConnector;
-let dataDir: string;
 
 const channels = { mash: '19:mash-hackney@thread.tacv2', tehs: '19:tehs-hackney@thread.tacv2' };
 const bot = { id: '28:stepwise-bot', name: 'Stepwise' };
 
 beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'stepwise-teams-'));
   connector = await startFakeConnector();
-  server = await startServer(
-    readConfig({
-      STEPWISE_DATA_DIR: dataDir,
-      STEPWISE_PROTOCOL: 'hackney',
-      STEPWISE_TEAMS: 'local',
-      PORT: '0',
-      STEPWISE_LOG_LEVEL: 'silent',
-    }),
-    { sweep: false, outboxIntervalMs: 50 },
+  server = await startTestServer(
+    { STEPWISE_PROTOCOL: 'hackney', STEPWISE_TEAMS: 'local' },
+    { outboxIntervalMs: 50 },
   );
 }, 60_000);
 
 afterAll(async () => {
   await server?.close();
   await connector?.close();
-  rmSync(dataDir, { recursive: true, force: true });
 });
 
 /** An activity as Teams sends it, from a person in a conversation. */
@@ -392,24 +380,15 @@ describe('Teams: the bot on POST /api/messages', () => {
 
 describe('Teams: with an app id, only Bot Framework tokens get in', () => {
   let secured: RunningServer;
-  let dir: string;
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'stepwise-teams-auth-'));
-    secured = await startServer(
-      readConfig({
-        STEPWISE_DATA_DIR: dir,
-        STEPWISE_PROTOCOL: 'hackney',
-        MICROSOFT_APP_ID: '00000000-0000-4000-8000-000000000001',
-        MICROSOFT_APP_PASSWORD: 'not-a-real-secret',
-        PORT: '0',
-        STEPWISE_LOG_LEVEL: 'silent',
-      }),
-      { sweep: false },
-    );
+    secured = await startTestServer({
+      STEPWISE_PROTOCOL: 'hackney',
+      MICROSOFT_APP_ID: '00000000-0000-4000-8000-000000000001',
+      MICROSOFT_APP_PASSWORD: 'not-a-real-secret',
+    });
   }, 60_000);
   afterAll(async () => {
     await secured?.close();
-    rmSync(dir, { recursive: true, force: true });
   });
 
   it('answers 401 without a token and with a forged one', async () => {

@@ -2,13 +2,12 @@
 // running server with no Slack or Teams configured. A practitioner sends a step-up; the MASH manager accepts
 // and allocates it on the card; each sees the other's change arrive without reloading. A declined request is
 // disputed, and moving the demo clock on escalates it up the ladder. Screenshots go to test-output/screenshots.
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readConfig } from '../../src/config.ts';
-import { type RunningServer, startServer } from '../../src/server/main.ts';
+import type { RunningServer } from '../../src/server/main.ts';
+import { startTestServer } from '../support/test-server.ts';
 import {
   chromiumPath,
   launchChromium,
@@ -25,25 +24,16 @@ if (!haveChromium)
 
 let server: RunningServer;
 let browser: Browser;
-let dataDir: string;
 
 beforeAll(async () => {
   if (!haveChromium) return;
-  dataDir = mkdtempSync(join(tmpdir(), 'stepwise-workspace-'));
-  const config = readConfig({
-    STEPWISE_DATA_DIR: dataDir,
-    STEPWISE_PROTOCOL: 'hackney',
-    PORT: '0',
-    STEPWISE_LOG_LEVEL: 'silent',
-  });
-  server = await startServer(config, { sweep: false });
+  server = await startTestServer({ STEPWISE_PROTOCOL: 'hackney' });
   browser = await launchChromium();
 }, 60_000);
 
 afterAll(async () => {
   await browser?.close();
   await server?.close();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
 
 /** Eve (Targeted Early Help) sends Hackney's step-up to MASH from her window; resolves with its id and ref. */
@@ -70,17 +60,17 @@ describe.skipIf(!haveChromium)('the local workspace in a browser', () => {
 
       // The card appears in MASH's channel without Mo reloading.
       await expect.poll(() => mo.card(id).count(), { timeout: 10_000 }).toBe(1);
-      await expect.poll(() => mo.card(id).innerText()).toContain('waiting for a decision');
+      await expect.poll(() => mo.card(id).textContent()).toContain('waiting for a decision');
       await mo.screenshot('02-mash-channel-card');
 
       const accepted = await mo.press(mo.card(id), 'Accept');
       expect(accepted.done).toBe(`${ref} is now accepted, waiting for allocation.`);
       await expect
-        .poll(() => mo.card(id).innerText(), { timeout: 10_000 })
+        .poll(() => mo.card(id).textContent(), { timeout: 10_000 })
         .toContain('accepted, waiting for allocation');
       // Eve's direct messages show the decision arrive.
       await expect
-        .poll(() => eve.page.locator('#messages').innerText(), { timeout: 10_000 })
+        .poll(() => eve.page.locator('#messages').textContent(), { timeout: 10_000 })
         .toMatch(new RegExp(`${ref} was accepted by Mo`));
 
       // Allocate: the form opens inside the card; Mo picks the worker and presses the form's button.
@@ -92,9 +82,9 @@ describe.skipIf(!haveChromium)('the local workspace in a browser', () => {
         'Allocate',
       );
       expect(allocated.done).toBe(`${ref} is now allocated.`);
-      await expect.poll(() => mo.card(id).innerText(), { timeout: 10_000 }).toContain('allocated');
+      await expect.poll(() => mo.card(id).textContent(), { timeout: 10_000 }).toContain('allocated');
       await expect
-        .poll(() => eve.page.locator('#messages').innerText(), { timeout: 10_000 })
+        .poll(() => eve.page.locator('#messages').textContent(), { timeout: 10_000 })
         .toMatch(new RegExp(`${ref} was allocated`));
       await eve.screenshot('04-practitioner-dm-after-allocation');
       await mo.screenshot('05-mash-card-allocated');
@@ -115,9 +105,9 @@ describe.skipIf(!haveChromium)('the local workspace in a browser', () => {
         .locator('dialog[open] [data-input-id="request.significant_harm"] input[value="true"]')
         .click(); // not check(): the answer replaces the form, so the radio is gone once it is pressed
       await expect
-        .poll(() => eve.page.locator('#dialog-title').innerText(), { timeout: 10_000 })
+        .poll(() => eve.page.locator('#dialog-title').textContent(), { timeout: 10_000 })
         .toBe('Phone now');
-      expect(await eve.page.locator('#dialog-body').innerText()).toContain(
+      expect(await eve.page.locator('#dialog-body').textContent()).toContain(
         server.app.profile.emergency.phones[0]?.number ?? '?',
       );
       await eve.screenshot('00-significant-harm-phone-route');
@@ -158,7 +148,7 @@ describe.skipIf(!haveChromium)('the local workspace in a browser', () => {
 
       await eve.openConversation('escalation');
       await expect
-        .poll(() => eve.page.locator('#messages').innerText(), { timeout: 10_000 })
+        .poll(() => eve.page.locator('#messages').textContent(), { timeout: 10_000 })
         .toContain('stage 1 of');
       // The first stage has two working days: a week on, the sweep climbs the ladder by itself.
       const before = server.clock.now();
@@ -170,7 +160,7 @@ describe.skipIf(!haveChromium)('the local workspace in a browser', () => {
       );
       expect(moved.handled).toBeGreaterThan(0);
       await expect
-        .poll(() => eve.page.locator('#messages').innerText(), { timeout: 10_000 })
+        .poll(() => eve.page.locator('#messages').textContent(), { timeout: 10_000 })
         .toContain('stage 2 of');
       await eve.screenshot('06-escalation-channel-after-clock');
       expect((await server.app.store.find(id))?.state).toBe('escalated');
@@ -190,10 +180,10 @@ describe.skipIf(!haveChromium)('the local workspace in a browser', () => {
     try {
       const page = await context.newPage();
       await page.goto(`${server.url}/dashboard`);
-      await expect.poll(() => page.locator('h1').innerText()).toMatch(/^Stepwise dashboard/);
+      await expect.poll(() => page.locator('h1').textContent()).toMatch(/^Stepwise dashboard/);
       expect(await page.locator('svg').count()).toBeGreaterThan(3);
       // Both requests of the tests above are counted (one allocated, one escalated), by name of state.
-      const text = await page.locator('body').innerText();
+      const text = await page.locator('body').textContent();
       expect(text).toContain('allocated');
       expect(text).toContain('escalated');
       await page.screenshot({ path: join(screenshotsDir, '07-dashboard.png'), fullPage: false });

@@ -1,36 +1,19 @@
-// The local workspace's HTTP contract on a running server (no browser): the access token off loopback, who may
-// read what, clear answers to bad requests, the live event stream, calendar invites as downloads, and the demo
-// clock (forward only; it runs the sweep).
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConfigError, readConfig } from '../../src/config.ts';
-import { type RunningServer, startServer } from '../../src/server/main.ts';
+import { ConfigError } from '../../src/config.ts';
+import type { RunningServer } from '../../src/server/main.ts';
 import { stepUpToMash } from '../support/hackney-fixture.ts';
+import { startTestServer } from '../support/test-server.ts';
 
 const token = 'a-long-workspace-token-0123';
 let server: RunningServer;
-let dataDir: string;
 
 beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'stepwise-workspace-http-'));
   // Loopback with a token set: the token is still required (a council may set one for training rooms).
-  server = await startServer(
-    readConfig({
-      STEPWISE_DATA_DIR: dataDir,
-      STEPWISE_PROTOCOL: 'hackney',
-      PORT: '0',
-      STEPWISE_LOG_LEVEL: 'silent',
-      STEPWISE_WORKSPACE_TOKEN: token,
-    }),
-    { sweep: false },
-  );
+  server = await startTestServer({ STEPWISE_PROTOCOL: 'hackney', STEPWISE_WORKSPACE_TOKEN: token });
 }, 60_000);
 
 afterAll(async () => {
   await server?.close();
-  rmSync(dataDir, { recursive: true, force: true });
 });
 
 const call = (path: string, init: RequestInit & { person?: string; noToken?: boolean } = {}) =>
@@ -48,9 +31,7 @@ const post = (path: string, person: string, body: unknown) =>
 
 describe('the local workspace over HTTP', () => {
   it('refuses to start on a public address without a token, in one sentence', async () => {
-    await expect(
-      startServer(readConfig({ HOST: '0.0.0.0', PORT: '0', STEPWISE_DATA_DIR: join(dataDir, 'other') })),
-    ).rejects.toThrow(
+    await expect(startTestServer({ HOST: '0.0.0.0' })).rejects.toThrow(
       new ConfigError(
         'HOST is 0.0.0.0, not a loopback address: the local workspace then needs STEPWISE_WORKSPACE_TOKEN (at least 16 characters), or keep HOST=127.0.0.1',
       ),
