@@ -51,6 +51,21 @@ describe.each(['hackney', 'manchester'] as const)(
       return { status: res.status, json: text ? (JSON.parse(text) as Record<string, unknown>) : null };
     }
 
+    /** A Universal Action (a card's button) pressed by `who` in a conversation. */
+    const execute = (
+      who: Person,
+      conversation: { id: string; conversationType: string },
+      verb: string,
+      data: Record<string, unknown> | undefined,
+    ) =>
+      post(
+        activity(who, conversation, {
+          type: 'invoke',
+          name: 'adaptiveCard/action',
+          value: { action: { type: 'Action.Execute', verb, data } },
+        }),
+      );
+
     const channelOf = (teamId: string) => {
       const id = directory().team(teamId)?.teamsChannel;
       if (!id) throw new Error(`${teamId} has no Teams channel in the demo directory`);
@@ -154,30 +169,12 @@ describe.each(['hackney', 'manchester'] as const)(
       const decider = directory()
         .members(t.receivingTeamId, route.decision.deciders ?? defaultDeciders)
         .find((p) => p.teamsUser) as Person;
-      const refresh = await post(
-        activity(decider, channel, {
-          type: 'invoke',
-          name: 'adaptiveCard/action',
-          value: {
-            action: {
-              type: 'Action.Execute',
-              verb: 'refresh',
-              data: { action: 'refresh', transferId: t.id },
-            },
-          },
-        }),
-      );
+      const refresh = await execute(decider, channel, 'refresh', { action: 'refresh', transferId: t.id });
       const accept = (
         refresh.json as { value: { actions: { title: string; data: Record<string, unknown> }[] } }
       ).value.actions.find((a) => a.title === 'Accept');
       expect(accept, `${decider.name} sees Accept`).toBeDefined();
-      await post(
-        activity(decider, channel, {
-          type: 'invoke',
-          name: 'adaptiveCard/action',
-          value: { action: { type: 'Action.Execute', verb: 'accept', data: accept?.data } },
-        }),
-      );
+      await execute(decider, channel, 'accept', accept?.data);
       await connector.waitFor(
         `${ref} updated to accepted`,
         (c) =>
@@ -192,24 +189,12 @@ describe.each(['hackney', 'manchester'] as const)(
           .members(t.receivingTeamId)
           .find((p) => p.roles.includes('practitioner')) ?? decider;
       const accepted = await server.app.store.find(t.id);
-      const allocated = await post(
-        activity(decider, channel, {
-          type: 'invoke',
-          name: 'adaptiveCard/action',
-          value: {
-            action: {
-              type: 'Action.Execute',
-              verb: 'allocate',
-              data: {
-                action: 'allocate',
-                transferId: t.id,
-                version: accepted?.version,
-                'allocate.workerId': worker.id,
-              },
-            },
-          },
-        }),
-      );
+      const allocated = await execute(decider, channel, 'allocate', {
+        action: 'allocate',
+        transferId: t.id,
+        version: accepted?.version,
+        'allocate.workerId': worker.id,
+      });
       expect(JSON.stringify(allocated.json)).toContain('allocated');
       await connector.waitFor(
         `${ref} updated to allocated`,
