@@ -24,8 +24,16 @@ import type { Person } from '../domain/directory.ts';
 import type { FieldError } from '../domain/form.ts';
 import { finalStates } from '../domain/lifecycle.ts';
 import type { Route } from '../domain/profile.ts';
-import type { OutboxMessage } from '../workflow/outbox.ts';
+import { type OutboxMessage, PermanentSendError } from '../workflow/outbox.ts';
 import type { MeetingRow, TransferRow } from '../workflow/ports.ts';
+
+/** The transfer an outbox message is about: one without a transfer, or about one gone, cannot be sent. */
+export async function messageTransfer(app: App, m: OutboxMessage): Promise<TransferRow> {
+  if (!m.transferId) throw new PermanentSendError(`a ${m.kind} message without a transfer`);
+  const t = await app.store.find(m.transferId);
+  if (!t) throw new PermanentSendError(`transfer ${m.transferId} no longer exists`);
+  return t;
+}
 
 /** What every card needs besides its transfer. */
 function basics(app: App, now: Date) {

@@ -49,10 +49,10 @@ export class LocalSender implements Sender {
     };
     switch (m.kind) {
       case 'card':
-        for (const c of await this.cards(await this.transfer(m))) touched.add(c);
+        for (const c of await this.cards(await compose.messageTransfer(this.app, m))) touched.add(c);
         break;
       case 'thread': {
-        const t = await this.transfer(m);
+        const t = await compose.messageTransfer(this.app, m);
         for (const c of await this.cards(t)) touched.add(c);
         await add({
           id: m.id,
@@ -100,7 +100,7 @@ export class LocalSender implements Sender {
         break;
       }
       case 'reminder': {
-        const t = await this.transfer(m);
+        const t = await compose.messageTransfer(this.app, m);
         await add({
           id: m.id,
           conversation: this.team(m.target.teamId ?? t.receivingTeamId),
@@ -120,7 +120,7 @@ export class LocalSender implements Sender {
         break;
       }
       case 'invite': {
-        const t = await this.transfer(m);
+        const t = await compose.messageTransfer(this.app, m);
         await add({
           id: m.id,
           conversation: conversations.dm(String(m.target.personId ?? '')),
@@ -146,13 +146,6 @@ export class LocalSender implements Sender {
         throw new PermanentSendError(`the local workspace does not deliver "${m.kind}" messages`);
     }
     for (const c of touched) this.deps.changed(c);
-  }
-
-  private async transfer(m: OutboxMessage): Promise<TransferRow> {
-    if (!m.transferId) throw new PermanentSendError(`a ${m.kind} message without a transfer`);
-    const t = await this.app.store.find(m.transferId);
-    if (!t) throw new PermanentSendError(`transfer ${m.transferId} no longer exists`);
-    return t;
   }
 
   private team(teamId: unknown): string {

@@ -23,6 +23,7 @@ import {
   inviteFile,
   meetingCard,
   meetingTeams,
+  messageTransfer,
   reminderCard,
   requestCard,
 } from '../compose.ts';
@@ -237,7 +238,7 @@ export class SlackSender implements Sender {
 
   /** A chase in the team's channel, as the reminder card: what is due, when, and who holds the case. */
   private async reminder(m: OutboxMessage, text: string): Promise<void> {
-    const t = await this.transferRow(this.transferOf(m));
+    const t = await messageTransfer(this.app, m);
     const channel = this.teamChannel(String(m.target.teamId ?? t.receivingTeamId));
     await this.deps.client.chat.postMessage({
       channel,
@@ -258,7 +259,7 @@ export class SlackSender implements Sender {
 
   /** A meeting's calendar invite, uploaded into the person's DM as an .ics file. */
   private async invite(m: OutboxMessage, text: string): Promise<void> {
-    const t = await this.transferRow(this.transferOf(m));
+    const t = await messageTransfer(this.app, m);
     const file = inviteFile(this.app, t, m);
     const channel = await this.dmChannel(String(m.target.personId ?? ''));
     await this.deps.client.filesUploadV2({

@@ -50,13 +50,13 @@ export class TeamsSender implements Sender {
     const now = this.deps.now();
     switch (m.kind) {
       case 'card': {
-        const t = await this.transfer(m);
+        const t = await compose.messageTransfer(this.app, m);
         await this.card(t);
         await this.meetingCards(t);
         return;
       }
       case 'thread': {
-        const t = await this.transfer(m);
+        const t = await compose.messageTransfer(this.app, m);
         const card = await this.card(t);
         // A reply in the card's thread: the channel conversation with ";messageid=" the card's activity.
         const ref = await this.reference(refKeys.team(t.receivingTeamId));
@@ -76,7 +76,7 @@ export class TeamsSender implements Sender {
         return;
       }
       case 'reminder': {
-        const t = await this.transfer(m);
+        const t = await compose.messageTransfer(this.app, m);
         const ref = await this.reference(refKeys.team(String(m.target.teamId ?? t.receivingTeamId)));
         await this.post(ref, message(text, compose.reminderCard(this.app, t, m, now)));
         return;
@@ -89,7 +89,7 @@ export class TeamsSender implements Sender {
         return;
       }
       case 'invite': {
-        const t = await this.transfer(m);
+        const t = await compose.messageTransfer(this.app, m);
         const file = compose.inviteFile(this.app, t, m);
         const person = this.person(m.target.personId);
         // The invite as an attachment (a data URL: a bot cannot put a file in a chat without the file-consent
@@ -106,13 +106,6 @@ export class TeamsSender implements Sender {
       default:
         throw new PermanentSendError(`the Teams surface does not deliver "${m.kind}" messages`);
     }
-  }
-
-  private async transfer(m: OutboxMessage): Promise<TransferRow> {
-    if (!m.transferId) throw new PermanentSendError(`a ${m.kind} message without a transfer`);
-    const t = await this.app.store.find(m.transferId);
-    if (!t) throw new PermanentSendError(`transfer ${m.transferId} no longer exists`);
-    return t;
   }
 
   private person(id: unknown): Person {

@@ -245,7 +245,7 @@ async function loadMessages() {
   const since = cache ? `&since=${encodeURIComponent(cache.since)}` : '';
   const list = await api('GET', `/local/api/messages?conversation=${encodeURIComponent(wanted)}${since}`);
   if (wanted !== state.conversation) return;
-  if (list.some((m) => m.unchanged && !(cache && cache.nodes.has(m.id)))) {
+  if (list.some((m) => m.unchanged && !cache?.nodes.has(m.id))) {
     state.rendered = null;
     return loadMessages();
   }
