@@ -183,7 +183,10 @@ describe.skipIf(!haveChromium)('Teams in the Microsoft 365 Agents Playground', (
     await eve.keyboard.press('Enter');
     await eve.getByRole('button', { name: 'Fill in here' }).last().click();
     await eve.getByRole('button', { name: 'Send the request' }).last().waitFor();
-    const form = eve.locator('.ac-adaptiveCard').last();
+    // The card holding the form (not whatever the bot posted last: a message can arrive while it is filled in).
+    const form = eve
+      .locator('.ac-adaptiveCard', { has: eve.getByRole('button', { name: 'Send the request' }) })
+      .last();
     await form
       .getByRole('radiogroup', { name: /significant harm/ })
       .getByLabel('No')
@@ -191,7 +194,7 @@ describe.skipIf(!haveChromium)('Teams in the Microsoft 365 Agents Playground', (
     await form.getByLabel("Child's full name").fill('Alexandra Whitfield-Example');
     const dob = form.getByLabel("Child's date of birth");
     await dob.fill('2016-05-10');
-    await dob.press('Enter');
+    await dob.press('Tab'); // not Enter: Enter in a card presses its action
     await form
       .getByLabel("The family's needs and your concerns")
       .fill('Attendance fell to 61 percent this term and two health appointments were missed.');
@@ -205,7 +208,7 @@ describe.skipIf(!haveChromium)('Teams in the Microsoft 365 Agents Playground', (
     await form.getByLabel(/who gave it/).fill('Mother');
     const given = form.getByLabel(/the date it was given/);
     await given.fill('2026-11-20');
-    await given.press('Enter');
+    await given.press('Tab');
     await form.getByRole('combobox', { name: /Lawful basis/ }).click();
     await eve.getByRole('option', { name: 'Consent' }).click();
     await shot(eve, 'teams-01-playground-form');
