@@ -892,7 +892,7 @@ export class TransferWorkflow {
         };
         // The ladder's outcome is the decision: an overturn (or a delay decided for the receiving team) accepts;
         // a delay decided against it declines. An upheld decline keeps the decision it upheld.
-        const decided = { byId: p.id, at: now.toISOString(), text: data.rationale };
+        const decided = { byId: resolution.byId, at: resolution.at, text: data.rationale };
         const patch: TransferPatch =
           data.outcome === 'overturned'
             ? { decision: { action: 'accept', ...decided } }
@@ -1039,7 +1039,6 @@ export class TransferWorkflow {
     const minutes = this.profile.chasing.meetingMinutes;
     const when = this.calendar.localDateTime(at);
     const late = meeting.dueBy && at > meeting.dueBy ? ' This is after the meeting was due.' : '';
-    const keys = meetingChaseKeys(meeting.meetingKey, sequence);
     const outbox: NewOutbox[] = [
       {
         idempotencyKey: `confirm:${meeting.id}:s${sequence}`,

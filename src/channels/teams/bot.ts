@@ -470,5 +470,3 @@ export function teamsLogic(deps: TeamsBotDeps): TeamsLogic {
 
   return { onMessage, onInstall, onInvoke, afterTurn };
 }
-
-export { cardMessage };
