@@ -270,6 +270,31 @@ describe.each(databaseKinds)('council rules through the workflow on %s', (kind) 
     expect(meeting?.status).toBe('scheduled');
   });
 
+  it('Somerset: the TAF meeting a step-in request names is confirmed when the request is sent, with the requester invited', async () => {
+    db = await freshDatabase(kind);
+    const { w, person } = await councilWorkflow(db, 'somerset');
+    const { t, sender } = await sendFromFirstService(w, person, 'step-in', {
+      child_name: 'Rosa Hill',
+      child_dob: '2015-02-02',
+      service_requested: 'School nursing',
+      service_listed_on_eha: true,
+      step_in_reason:
+        'Rosa has missed 9 of 20 nurse appointments this term; the TAF plan needs a health review of her asthma care.',
+      taf_meeting_at: '2026-12-08 10:00',
+      taf_meeting_location: 'Taunton Family Centre',
+    });
+    const [meeting] = await db.prisma.meeting.findMany({ where: { transferId: t.id } });
+    expect([meeting?.meetingKey, meeting?.status, meeting?.scheduledAt?.toISOString()]).toEqual([
+      'taf',
+      'scheduled',
+      '2026-12-08T10:00:00.000Z',
+    ]);
+    const invites = await db.prisma.outbox.findMany({ where: { transferId: t.id, kind: 'invite' } });
+    expect(invites.map((r) => (r.target as { personId: string }).personId)).toEqual([sender]);
+    const due = await db.prisma.timer.findMany({ where: { transferId: t.id, kind: 'meeting_due' } });
+    expect(due).toEqual([]);
+  });
+
   it('Hackney: a step-down to universal services needs no decision and tells the services in the plan', async () => {
     db = await freshDatabase(kind);
     const { w, person } = await councilWorkflow(db, 'hackney');
