@@ -310,21 +310,28 @@ describe('Teams: the bot on POST /api/messages', () => {
     expect(String(refused.activity.text)).toMatch(/^You are not in the Stepwise directory/);
   });
 
-  it('a manager without a personal install is pinged by @mention in their team’s channel', async () => {
+  it('a manager without a personal install is @mentioned in their team’s channel, without the message’s words', async () => {
+    const [t] = await server.app.store.list({ limit: 1 });
+    if (!t) throw new Error('no request yet');
+    const rationale = 'Rationale: the mother told us about the new partner on Tuesday.';
     await server.teams?.sender.send({
       id: 'ping-1',
       idempotencyKey: 'test:ping-mo',
-      transferId: null,
+      transferId: t.id,
       kind: 'dm',
       target: { personId: 'mo' },
-      payload: { text: 'SW-000001: the decision is overdue.' },
+      payload: { text: `${t.ref}: the disagreement was resolved. ${rationale}` },
       attempts: 1,
     });
     const ping = await connector.waitFor('the @mention', (c) =>
-      String(c.activity.text).includes('the decision is overdue'),
+      String(c.activity.text).startsWith('<at>Mo Haddad</at>'),
     );
     expect(ping.conversation).toBe(channels.mash);
-    expect(ping.activity.text).toBe('<at>Mo Haddad</at> SW-000001: the decision is overdue.');
+    expect(ping.activity.text).toBe(
+      `<at>Mo Haddad</at> ${t.ref}: Stepwise has a direct message for you. Add the Stepwise app to your own chats to read it there.`,
+    );
+    expect(JSON.stringify(ping.activity)).not.toContain('new partner');
+    expect(JSON.stringify(ping.activity)).toContain(`${t.ref} · Step-up request`);
     expect(ping.activity.entities).toEqual([
       { type: 'mention', text: '<at>Mo Haddad</at>', mentioned: { id: '29:1mo', name: 'Mo Haddad' } },
     ]);

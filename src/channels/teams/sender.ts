@@ -156,9 +156,16 @@ export class TeamsSender implements Sender {
       throw new PermanentSendError(
         `person "${person.id}" has no Teams user id and no personal install of the app`,
       );
+    // In the team's channel everyone reads it, and a direct message's words may be free text (a rationale, a
+    // question, advice): the channel gets the @mention, the reference and the card (channel-safe by design),
+    // never the words themselves (DESIGN.md, data protection).
     const mention = `<at>${person.name}</at>`;
+    const about = t ? `${t.ref}: ` : '';
     await this.post(await this.reference(refKeys.team(person.teamId)), {
-      text: `${mention} ${text}`,
+      ...message(
+        `${mention} ${about}Stepwise has a direct message for you. Add the Stepwise app to your own chats to read it there.`,
+        shown ? statusOnly(shown) : null,
+      ),
       entities: [{ type: 'mention', text: mention, mentioned: { id: person.teamsUser, name: person.name } }],
     });
   }
