@@ -4,14 +4,13 @@
  * event is chained to the previous one by a single statement that locks the chain's head row.
  */
 import { randomUUID } from 'node:crypto';
-import { auditPayload } from '../domain/audit.ts';
 import type { FormValues } from '../domain/form.ts';
 import type { TransferState } from '../domain/lifecycle.ts';
-import type { Ladder } from '../domain/profile.ts';
 import type { Consent } from '../domain/rules.ts';
 import type {
   Changes,
   DisputeRow,
+  LoadedTransfer,
   MeetingRow,
   NewOutbox,
   NewTimer,
@@ -24,6 +23,7 @@ import type {
   TransferRow,
   TransferStore,
 } from '../workflow/ports.ts';
+import { type ChangeWrite, changeStatement, transferJson } from './change-statement.ts';
 import type { Prisma, PrismaClient } from './generated/prisma/client.ts';
 
 type Client = PrismaClient | Prisma.TransactionClient;
@@ -39,6 +39,12 @@ export function parseRef(text: string): number | null {
   const m = /^(?:SW-?)?(\d{1,9})$/i.exec(text.trim());
   return m ? Number(m[1]) : null;
 }
+
+/** A timestamp read as a Date (Prisma) or as JSON text (raw JSON reads). */
+const dateOrNull = (v: unknown) => (v ? new Date(v as Date | string) : null);
+
+/** Raw queries may hand JSON columns back as text (PGlite) or parsed (pg); both come out parsed. */
+const parsed = <T>(v: unknown): T => (typeof v === 'string' ? JSON.parse(v) : v) as T;
 
 function toRow(t: TransferModel): TransferRow {
   return {
@@ -59,31 +65,53 @@ function toRow(t: TransferModel): TransferRow {
     childKey: t.childKey,
     childInitials: t.childInitials,
     childAgeBand: t.childAgeBand,
-    form: t.form as FormValues,
-    consent: t.consent as Consent,
-    flags: t.flags as unknown as TransferRow['flags'],
-    decision: t.decision as unknown as TransferRow['decision'],
-    allocation: t.allocation as unknown as TransferRow['allocation'],
-    pausedAt: t.pausedAt,
+    form: parsed<FormValues>(t.form),
+    consent: parsed<Consent>(t.consent),
+    flags: parsed<TransferRow['flags']>(t.flags),
+    decision: parsed<TransferRow['decision']>(t.decision),
+    allocation: parsed<TransferRow['allocation']>(t.allocation),
+    pausedAt: dateOrNull(t.pausedAt),
     pausedMs: Number(t.pausedMs),
-    createdAt: t.createdAt,
-    submittedAt: t.submittedAt,
-    updatedAt: t.updatedAt,
-    closedAt: t.closedAt,
+    createdAt: new Date(t.createdAt),
+    submittedAt: dateOrNull(t.submittedAt),
+    updatedAt: new Date(t.updatedAt),
+    closedAt: dateOrNull(t.closedAt),
   };
 }
 
-function patchData(patch: TransferPatch): Prisma.TransferUpdateManyMutationInput {
-  const { decision, allocation, form, flags, pausedMs, ...rest } = patch;
+/** A reference ("SW-000012", "12") or an id: the condition and its parameter. */
+const whereRef = (refOrId: string) => (parseRef(refOrId) !== null ? 'number = $1::int' : 'id = $1::text');
+const refKey = (refOrId: string) => parseRef(refOrId) ?? refOrId;
+
+/** A transfer's meetings as a JSON array, oldest first. */
+const meetingsOf = (transferId: string) =>
+  `SELECT coalesce(json_agg(json_build_object('id', m.id, 'transferId', m.transfer_id, 'meetingKey', m.meeting_key, ` +
+  `'label', m.label, 'status', m.status, 'dueBy', m.due_by, 'scheduledAt', m.scheduled_at, ` +
+  `'proposedById', m.proposed_by_id, 'sequence', m.sequence, 'outcome', m.outcome) ORDER BY m.created_at), '[]') ` +
+  `FROM meeting m WHERE m.transfer_id = ${transferId}`;
+
+/** A transfer's open dispute (the newest) as a JSON object, or NULL. */
+const openDisputeOf = (transferId: string) =>
+  `SELECT json_build_object('id', d.id, 'transferId', d.transfer_id, 'openedById', d.opened_by_id, 'about', d.about, ` +
+  `'reason', d.reason, 'ladder', d.ladder, 'stageIndex', d.stage_index, 'stageDueAt', d.stage_due_at, ` +
+  `'status', d.status, 'resolution', d.resolution, 'createdAt', d.created_at, 'resolvedAt', d.resolved_at) ` +
+  `FROM dispute d WHERE d.transfer_id = ${transferId} AND d.status = 'open' ORDER BY d.created_at DESC LIMIT 1`;
+
+function meetingFrom(m: Record<string, unknown>): MeetingRow {
   return {
-    ...rest,
-    ...(decision !== undefined ? { decision: decision === null ? (null as never) : json(decision) } : {}),
-    ...(allocation !== undefined
-      ? { allocation: allocation === null ? (null as never) : json(allocation) }
-      : {}),
-    ...(form !== undefined ? { form: json(form) } : {}),
-    ...(flags !== undefined ? { flags: json(flags) } : {}),
-    ...(pausedMs !== undefined ? { pausedMs: BigInt(pausedMs) } : {}),
+    ...(m as unknown as MeetingRow),
+    dueBy: dateOrNull(m.dueBy),
+    scheduledAt: dateOrNull(m.scheduledAt),
+  };
+}
+
+function disputeFrom(d: Record<string, unknown>): DisputeRow {
+  return {
+    ...(d as unknown as DisputeRow),
+    about: d.about === 'delay' ? 'delay' : 'decision',
+    stageDueAt: dateOrNull(d.stageDueAt),
+    createdAt: new Date(d.createdAt as string),
+    resolvedAt: dateOrNull(d.resolvedAt),
   };
 }
 
@@ -103,12 +131,32 @@ export class PrismaTransferStore implements TransferStore {
   }
 
   async find(refOrId: string): Promise<TransferRow | null> {
-    const n = parseRef(refOrId);
-    const t =
-      n !== null
-        ? await this.db.transfer.findUnique({ where: { number: n } })
-        : await this.db.transfer.findUnique({ where: { id: refOrId } });
-    return t ? toRow(t) : null;
+    return (await this.load(refOrId, {}))?.transfer ?? null;
+  }
+
+  async load(
+    refOrId: string,
+    what: { meetings?: boolean; dispute?: boolean },
+  ): Promise<LoadedTransfer | null> {
+    // Raw SQL, one JSON value: the read every command starts with, without the query compiler's cost.
+    const rows = await this.db.$queryRawUnsafe<{ j: unknown }[]>(
+      `SELECT json_build_object('t', ${transferJson}` +
+        (what.meetings ? `, 'meetings', (${meetingsOf('t.id')})` : '') +
+        (what.dispute ? `, 'dispute', (${openDisputeOf('t.id')})` : '') +
+        `) AS j FROM transfer t WHERE ${whereRef(refOrId)}`,
+      refKey(refOrId),
+    );
+    if (!rows[0]) return null;
+    const j = parsed<{
+      t: TransferModel;
+      meetings?: Record<string, unknown>[];
+      dispute?: Record<string, unknown>;
+    }>(rows[0].j);
+    return {
+      transfer: toRow(j.t),
+      meetings: (j.meetings ?? []).map(meetingFrom),
+      dispute: j.dispute ? disputeFrom(j.dispute) : null,
+    };
   }
 
   async list(filter: TransferFilter): Promise<TransferRow[]> {
@@ -133,41 +181,19 @@ export class PrismaTransferStore implements TransferStore {
   }
 
   async meetings(transferId: string): Promise<MeetingRow[]> {
-    const rows = await this.db.meeting.findMany({ where: { transferId }, orderBy: { createdAt: 'asc' } });
-    return rows.map((m) => ({
-      id: m.id,
-      transferId: m.transferId,
-      meetingKey: m.meetingKey,
-      label: m.label,
-      status: m.status as MeetingRow['status'],
-      dueBy: m.dueBy,
-      scheduledAt: m.scheduledAt,
-      proposedById: m.proposedById,
-      sequence: m.sequence,
-      outcome: m.outcome as MeetingRow['outcome'],
-    }));
+    const [row] = await this.db.$queryRawUnsafe<[{ list: unknown }]>(
+      `SELECT (${meetingsOf('$1::text')}) AS list`,
+      transferId,
+    );
+    return parsed<Record<string, unknown>[]>(row.list).map(meetingFrom);
   }
 
   async openDispute(transferId: string): Promise<DisputeRow | null> {
-    const d = await this.db.dispute.findFirst({
-      where: { transferId, status: 'open' },
-      orderBy: { createdAt: 'desc' },
-    });
-    if (!d) return null;
-    return {
-      id: d.id,
-      transferId: d.transferId,
-      openedById: d.openedById,
-      about: d.about === 'delay' ? 'delay' : 'decision',
-      reason: d.reason,
-      ladder: d.ladder as unknown as Ladder,
-      stageIndex: d.stageIndex,
-      stageDueAt: d.stageDueAt,
-      status: d.status as DisputeRow['status'],
-      resolution: d.resolution as DisputeRow['resolution'],
-      createdAt: d.createdAt,
-      resolvedAt: d.resolvedAt,
-    };
+    const [row] = await this.db.$queryRawUnsafe<[{ d: unknown }]>(
+      `SELECT (${openDisputeOf('$1::text')}) AS d`,
+      transferId,
+    );
+    return row.d ? disputeFrom(parsed(row.d)) : null;
   }
 
   async lastStepDown(profileId: string, childKey: string, since: Date): Promise<TransferRow | null> {
@@ -192,158 +218,55 @@ export class PrismaTransferStore implements TransferStore {
     changes: Changes,
     outbox?: (created: TransferRow) => NewOutbox[],
   ): Promise<TransferRow> {
-    return this.transaction(async (s) => {
-      const created = toRow(
-        await s.db.transfer.create({
-          data: {
-            ...row,
-            form: json(row.form),
-            consent: json(row.consent),
-            flags: json(row.flags),
-            decision: undefined,
-            allocation: undefined,
-            pausedMs: BigInt(row.pausedMs),
-          },
-        }),
-      );
-      await s.apply(created.id, {
-        ...changes,
-        outbox: [...(changes.outbox ?? []), ...(outbox?.(created) ?? [])],
-      });
-      return created;
+    // The reference is taken first: the messages carry it. A number left unused by a failed write is a gap in
+    // the references, nothing more.
+    const [{ n }] = await this.db.$queryRawUnsafe<[{ n: number }]>(
+      `SELECT nextval(pg_get_serial_sequence('transfer', 'number'))::int AS n`,
+    );
+    const created: TransferRow = { ...row, number: n, ref: formatRef(n) };
+    const written = await this.write({
+      transfer: { insert: { ...row, number: n } },
+      transferId: row.id,
+      audit: { ...changes.audit, transferId: row.id },
+      changes: { ...changes, outbox: [...(changes.outbox ?? []), ...(outbox?.(created) ?? [])] },
+      stamp: changes.audit.at,
     });
+    if (!written) throw new Error(`transfer ${created.ref} was not written`);
+    return created;
   }
 
-  async update(
-    id: string,
-    expectedVersion: number,
-    patch: TransferPatch,
-    changes: Changes,
-  ): Promise<TransferRow | null> {
-    return this.transaction(async (s) => {
-      let updated: TransferModel;
-      try {
-        updated = await s.db.transfer.update({
-          where: { id, version: expectedVersion },
-          data: { ...patchData(patch), version: { increment: 1 }, updatedAt: changes.audit.at },
-        });
-      } catch (e) {
-        if ((e as { code?: string }).code === 'P2025') return null; // someone else changed it first
-        throw e;
-      }
-      await s.apply(id, changes);
-      return toRow(updated);
+  async update(current: TransferRow, patch: TransferPatch, changes: Changes): Promise<TransferRow | null> {
+    const at = changes.audit.at;
+    const written = await this.write({
+      transfer: { update: { id: current.id, expectedVersion: current.version, patch, at } },
+      transferId: current.id,
+      audit: { ...changes.audit, transferId: current.id },
+      changes,
+      stamp: at,
     });
+    // The row as written is the row as read with the patch: returning it from the database would cost a wide
+    // row's transfer and parsing on every command.
+    if (!written) return null;
+    const set = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
+    return { ...current, ...set, version: current.version + 1, updatedAt: at };
   }
 
-  /** Writes everything a change carries besides the transfer row. */
-  async apply(transferId: string | null, c: Partial<Changes>, when?: Date): Promise<void> {
-    // Rows are stamped with the change's time (the audit event's, or the sweep's injected now): never the clock.
-    const stamp = when ?? c.audit?.at ?? new Date();
-    if (c.audit) await this.appendAudit({ ...c.audit, transferId });
-    if (c.settleTimers && transferId) {
-      const { keys, kinds, status } = c.settleTimers;
-      await this.db.timer.updateMany({
-        where: {
-          transferId,
-          // A timer that already fired (done) is settled too: met late, or made moot.
-          status: { in: ['pending', 'done'] },
-          OR: [...(keys ? [{ key: { in: keys } }] : []), ...(kinds ? [{ kind: { in: kinds } }] : [])],
-        },
-        data: { status, doneAt: c.audit?.at ?? null },
-      });
-    }
-    if (c.meetings?.length) {
-      await this.db.meeting.createMany({
-        data: c.meetings.map((m) => ({
-          ...m,
-          outcome: m.outcome ? json(m.outcome) : undefined,
-          createdAt: stamp,
-          updatedAt: stamp,
-        })),
-      });
-    }
-    for (const m of c.meetingUpdates ?? []) {
-      await this.db.meeting.update({
-        where: { id: m.id },
-        data: {
-          status: m.status,
-          scheduledAt: m.scheduledAt,
-          proposedById: m.proposedById,
-          sequence: m.sequence,
-          outcome: m.outcome ? json(m.outcome) : undefined,
-          updatedAt: stamp,
-        },
-      });
-    }
-    if (c.dispute?.insert) {
-      const d = c.dispute.insert;
-      await this.db.dispute.create({
-        data: { ...d, ladder: json(d.ladder), resolution: d.resolution ? json(d.resolution) : undefined },
-      });
-    }
-    if (c.dispute?.update) {
-      const { id, resolution, ...rest } = c.dispute.update;
-      await this.db.dispute.update({
-        where: { id },
-        data: { ...rest, resolution: resolution ? json(resolution) : undefined },
-      });
-    }
-    if (c.timers?.length) {
-      await this.db.timer.createMany({
-        data: c.timers.map((t) => ({
-          id: randomUUID(),
-          ...t,
-          globalKey: t.transferId ? null : t.key,
-          payload: json(t.payload),
-          status: 'pending',
-          createdAt: stamp,
-        })),
-        skipDuplicates: true,
-      });
-    }
-    if (c.outbox?.length) {
-      await this.db.outbox.createMany({
-        // A change's messages share created_at; the id's prefix keeps the order they were written in (the card
-        // before the thread reply that hangs off it), which is the order the outbox hands them out.
-        data: c.outbox.map((o, i) => ({
-          id: `${String(i).padStart(4, '0')}-${randomUUID()}`,
-          ...o,
-          target: json(o.target),
-          payload: json(o.payload),
-          status: 'pending',
-          nextAttemptAt: stamp,
-          createdAt: stamp,
-        })),
-        skipDuplicates: true,
-      });
-    }
-  }
-
-  /**
-   * Appends one audit event in one statement: the CTE locks the head row, so concurrent writers queue and the
-   * chain never forks; the hash is SHA-256 over the previous hash and the event's canonical text, exactly as
-   * src/domain/audit.ts recomputes it for `stepwise audit verify`.
-   */
-  async appendAudit(e: Changes['audit'] & { transferId: string | null }): Promise<void> {
-    const payload = auditPayload(e);
-    await this.db.$executeRaw`
-      WITH head AS (SELECT hash FROM audit_head WHERE id = 1 FOR UPDATE),
-      ins AS (
-        INSERT INTO audit_event (id, transfer_id, actor_id, surface, action, at, data, prev_hash, hash)
-        SELECT ${e.id}, ${e.transferId}, ${e.actorId}, ${e.surface}, ${e.action}, ${e.at}::timestamptz,
-               ${JSON.stringify(e.data)}::jsonb, head.hash,
-               encode(sha256(convert_to(head.hash || ${payload}, 'UTF8')), 'hex')
-        FROM head
-        RETURNING seq, hash
-      )
-      UPDATE audit_head SET seq = ins.seq, hash = ins.hash FROM ins WHERE audit_head.id = 1`;
+  /** One change in one statement (see change-statement.ts): whether it was written. */
+  private async write(w: ChangeWrite): Promise<boolean> {
+    const { sql, params } = changeStatement(w);
+    const rows = await this.db.$queryRawUnsafe<unknown[]>(sql, ...params);
+    return rows.length > 0;
   }
 
   // ---- timers ---------------------------------------------------------------------------------------------
 
-  /** Claims up to `limit` due timers, oldest first, skipping rows another sweeper holds. Call in a transaction. */
+  /**
+   * Claims up to `limit` due timers, oldest first, skipping rows another sweeper holds. Call in a transaction.
+   * The audit chain's head is locked first, as every command's statement does, so the sweep and commands queue
+   * in one order (head, then rows) and cannot deadlock on each other's rows.
+   */
   async claimDue(now: Date, limit: number): Promise<TimerRow[]> {
+    await this.db.$queryRawUnsafe('SELECT seq FROM audit_head WHERE id = 1 FOR UPDATE');
     const rows = await this.db.$queryRaw<
       {
         id: string;
@@ -370,29 +293,29 @@ export class PrismaTransferStore implements TransferStore {
     }));
   }
 
-  /** Applies a handled timer's writes and marks it done, in the caller's transaction. */
+  /** Applies a handled timer's writes and marks it done, in one statement in the caller's transaction. */
   async finishTimer(timer: TimerRow, action: SweepAction, now: Date): Promise<boolean> {
-    if (action.transfer) {
-      const { count } = await this.db.transfer.updateMany({
-        where: { id: action.transfer.id, version: action.transfer.expectedVersion },
-        data: { ...patchData(action.transfer.patch), version: { increment: 1 }, updatedAt: now },
-      });
-      if (count === 0) return false;
-    }
-    const { audit, reschedule: _again, ...rest } = action;
-    if (audit) await this.appendAudit(audit);
-    await this.apply(timer.transferId, { ...rest, ...(rest.dispute ? { dispute: rest.dispute } : {}) }, now);
-    await this.db.timer.update({
-      where: { id: timer.id },
-      data: action.reschedule
+    const { audit, reschedule, transfer, outbox, timers, dispute } = action;
+    const { sql, params } = changeStatement({
+      ...(transfer
         ? {
-            dueAt: action.reschedule.dueAt,
-            occurrence: { increment: 1 },
-            ...(action.reschedule.payload ? { payload: json(action.reschedule.payload) } : {}),
+            transfer: {
+              update: {
+                id: transfer.id,
+                expectedVersion: transfer.expectedVersion,
+                patch: transfer.patch,
+                at: now,
+              },
+            },
           }
-        : { status: 'done', doneAt: now },
+        : {}),
+      transferId: timer.transferId,
+      ...(audit ? { audit } : {}),
+      changes: { outbox, timers, dispute },
+      stamp: now,
+      timer: { id: timer.id, ...(reschedule ? { reschedule } : {}) },
     });
-    return true;
+    return (await this.db.$queryRawUnsafe<unknown[]>(sql, ...params)).length > 0;
   }
 
   /** Creates the recurring timers that belong to no transfer (digests) unless they exist already. */

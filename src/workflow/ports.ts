@@ -186,8 +186,17 @@ export interface TransferFilter {
   limit?: number;
 }
 
+/** A transfer with what commands on it consult: its meetings (oldest first) and its open dispute, when asked for. */
+export interface LoadedTransfer {
+  transfer: TransferRow;
+  meetings: MeetingRow[];
+  dispute: DisputeRow | null;
+}
+
 export interface TransferStore {
   find(refOrId: string): Promise<TransferRow | null>;
+  /** The transfer with its meetings and/or its open dispute, in one read (what is not asked for is empty). */
+  load(refOrId: string, what: { meetings?: boolean; dispute?: boolean }): Promise<LoadedTransfer | null>;
   list(filter: TransferFilter): Promise<TransferRow[]>;
   meetings(transferId: string): Promise<MeetingRow[]>;
   openDispute(transferId: string): Promise<DisputeRow | null>;
@@ -199,13 +208,11 @@ export interface TransferStore {
     changes: Changes,
     outbox?: (created: TransferRow) => NewOutbox[],
   ): Promise<TransferRow>;
-  /** Applies the patch only if the row is still at `expectedVersion`; null when someone changed it first. */
-  update(
-    id: string,
-    expectedVersion: number,
-    patch: TransferPatch,
-    changes: Changes,
-  ): Promise<TransferRow | null>;
+  /**
+   * Applies the patch to the transfer as it was read (`current`), only if the row is still at that version: the
+   * row as written, or null when someone changed it first (and nothing was written).
+   */
+  update(current: TransferRow, patch: TransferPatch, changes: Changes): Promise<TransferRow | null>;
 }
 
 /** Timers: claimed with FOR UPDATE SKIP LOCKED and finished in the same transaction as their writes. */

@@ -49,6 +49,7 @@ import {
   type DisputeRow,
   decisionTimerKinds,
   type Flag,
+  type LoadedTransfer,
   type MeetingRow,
   meetingTimerKinds,
   type NewOutbox,
@@ -96,6 +97,13 @@ export function childKey(profileId: string, childRef: string): string {
   return createHash('sha256').update(`${profileId}:${childRef.trim().toUpperCase()}`).digest('hex');
 }
 
+function notFound(ref: string): never {
+  throw new WorkflowError(
+    'not_found',
+    `No transfer ${ref} was found. Check the reference (for example SW-000012).`,
+  );
+}
+
 export class TransferWorkflow {
   readonly profile: ProtocolProfile;
   readonly calendar: WorkingCalendar;
@@ -137,13 +145,12 @@ export class TransferWorkflow {
   }
 
   async get(ref: string): Promise<TransferRow> {
-    const t = await this.store.find(ref);
-    if (!t)
-      throw new WorkflowError(
-        'not_found',
-        `No transfer ${ref} was found. Check the reference (for example SW-000012).`,
-      );
-    return t;
+    return (await this.store.find(ref)) ?? notFound(ref);
+  }
+
+  /** The transfer with its meetings and/or its open dispute, in one read. */
+  private async load(ref: string, what: { meetings?: boolean; dispute?: boolean }): Promise<LoadedTransfer> {
+    return (await this.store.load(ref, what)) ?? notFound(ref);
   }
 
   private conditionContext(values: FormValues, sendingTeamId: string, now: Date): ConditionContext {
@@ -223,9 +230,10 @@ export class TransferWorkflow {
   ): Promise<string | null> {
     try {
       const p = this.person(personId);
-      const t = await this.get(ref);
+      const { transfer: t, dispute } = await this.load(ref, {
+        dispute: ['escalate', 'resolve'].includes(action),
+      });
       if (expectedVersion !== undefined && expectedVersion !== t.version) return this.staleMessage(t);
-      const dispute = ['escalate', 'resolve'].includes(action) ? await this.store.openDispute(t.id) : null;
       const asked = action === 'dispute' ? disputeActionIn(t.state) : action;
       this.authorise(t, p, asked, dispute);
       const tr = transition(t.state, asked, t.ref);
@@ -297,11 +305,14 @@ export class TransferWorkflow {
     } = {},
   ): Promise<TransferRow> {
     const p = this.person(input.actor.personId);
-    const t = opts.transfer ?? (await this.get(input.ref));
+    const { t, dispute } = opts.transfer
+      ? { t: opts.transfer, dispute: opts.dispute ? await this.store.openDispute(opts.transfer.id) : null }
+      : opts.dispute
+        ? await this.load(input.ref, { dispute: true }).then((l) => ({ t: l.transfer, dispute: l.dispute }))
+        : { t: await this.get(input.ref), dispute: null };
     if (input.expectedVersion !== undefined && input.expectedVersion !== t.version) {
       throw new WorkflowError('stale', this.staleMessage(t));
     }
-    const dispute = opts.dispute ? await this.store.openDispute(t.id) : null;
     this.authorise(t, p, action, dispute);
     const route = this.route(t.routeId);
     const tr = transition(t.state, action, t.ref, opts.transitionCtx);
@@ -324,7 +335,7 @@ export class TransferWorkflow {
       },
       outbox: [...(built.changes?.outbox ?? []), ...outboxFor(this, next, event, p, now)],
     };
-    const saved = await this.store.update(t.id, t.version, patch, changes);
+    const saved = await this.store.update(t, patch, changes);
     if (!saved) {
       const fresh = await this.get(t.id);
       throw new WorkflowError('stale', this.staleMessage(fresh));
@@ -750,7 +761,7 @@ export class TransferWorkflow {
 
   async allocate(input: z.input<typeof cmd.allocateSchema>, now: Date): Promise<TransferRow> {
     const data = parse(cmd.allocateSchema, input);
-    const t = await this.get(data.ref);
+    const { transfer: t, meetings } = await this.load(data.ref, { meetings: true });
     if (data.workerId) {
       const worker = this.directory.person(data.workerId);
       if (!worker || worker.teamId !== t.receivingTeamId) {
@@ -774,12 +785,7 @@ export class TransferWorkflow {
           ...(data.note ? { note: data.note } : {}),
         };
         // Meetings confirmed before allocation (dated by the request) now invite the allocated worker too.
-        const confirmed = this.confirmedAgain(
-          { ...current, allocation },
-          await this.store.meetings(current.id),
-          p,
-          now,
-        );
+        const confirmed = this.confirmedAgain({ ...current, allocation }, meetings, p, now);
         return {
           patch: { allocation },
           changes: { meetings: started.meetings, timers: started.timers, outbox: confirmed },
@@ -943,16 +949,14 @@ export class TransferWorkflow {
    */
   async scheduleMeeting(input: z.input<typeof cmd.scheduleMeetingSchema>, now: Date): Promise<TransferRow> {
     const data = parse(cmd.scheduleMeetingSchema, input);
-    const t = await this.get(data.ref);
-    const { meeting } = await this.findMeeting(t, data.meeting);
+    const { t, meeting } = await this.findMeeting(data.ref, data.meeting);
     return this.confirm(data, t, meeting, this.meetingTime(t, meeting, data.at, now), now);
   }
 
   /** Puts a time forward for a meeting; someone else confirms it (or picks another). */
   async proposeMeeting(input: z.input<typeof cmd.scheduleMeetingSchema>, now: Date): Promise<TransferRow> {
     const data = parse(cmd.scheduleMeetingSchema, input);
-    const t = await this.get(data.ref);
-    const { meeting } = await this.findMeeting(t, data.meeting);
+    const { t, meeting } = await this.findMeeting(data.ref, data.meeting);
     if (!['required', 'optional', 'proposed', 'scheduled'].includes(meeting.status))
       throw new WorkflowError(
         'refused',
@@ -988,8 +992,7 @@ export class TransferWorkflow {
   /** Confirms the time someone else proposed. */
   async confirmMeeting(input: z.input<typeof cmd.confirmMeetingSchema>, now: Date): Promise<TransferRow> {
     const data = parse(cmd.confirmMeetingSchema, input);
-    const t = await this.get(data.ref);
-    const { meeting } = await this.findMeeting(t, data.meeting);
+    const { t, meeting } = await this.findMeeting(data.ref, data.meeting);
     if (meeting.status !== 'proposed' || !meeting.scheduledAt)
       throw new WorkflowError(
         'refused',
@@ -1168,8 +1171,7 @@ export class TransferWorkflow {
     now: Date,
   ): Promise<TransferRow> {
     const data = parse(cmd.meetingOutcomeSchema, input);
-    const t = await this.get(data.ref);
-    const { meeting, meetings } = await this.findMeeting(t, data.meeting);
+    const { t, meeting, meetings } = await this.findMeeting(data.ref, data.meeting);
     const rule = this.route(t.routeId).meetings.find((m) => m.id === meeting.meetingKey);
     let effect: 'none' | 'close' = 'none';
     if (data.result || rule?.outcomes) {
@@ -1265,8 +1267,7 @@ export class TransferWorkflow {
     if (data.expectedVersion !== undefined && data.expectedVersion !== t.version)
       throw new WorkflowError('stale', this.staleMessage(t));
     const saved = await this.store.update(
-      t.id,
-      t.version,
+      t,
       {},
       {
         audit: {
@@ -1288,10 +1289,10 @@ export class TransferWorkflow {
   }
 
   private async findMeeting(
-    t: TransferRow,
+    ref: string,
     key: string,
-  ): Promise<{ meeting: MeetingRow; meetings: MeetingRow[] }> {
-    const meetings = await this.store.meetings(t.id);
+  ): Promise<{ t: TransferRow; meeting: MeetingRow; meetings: MeetingRow[] }> {
+    const { transfer: t, meetings } = await this.load(ref, { meetings: true });
     const m = meetings.find((x) => x.meetingKey === key || x.id === key);
     if (!m) {
       throw new WorkflowError(
@@ -1302,7 +1303,7 @@ export class TransferWorkflow {
             : '.'),
       );
     }
-    return { meeting: m, meetings };
+    return { t, meeting: m, meetings };
   }
 
   /** Marks one of the route's tasks done (e.g. the final CIN papers sent). */
@@ -1324,8 +1325,7 @@ export class TransferWorkflow {
 
   async close(input: z.input<typeof cmd.closeSchema>, now: Date): Promise<TransferRow> {
     const data = parse(cmd.closeSchema, input);
-    const t = await this.get(data.ref);
-    const meetings = await this.store.meetings(t.id);
+    const { transfer: t, meetings } = await this.load(data.ref, { meetings: true });
     const openMeetings = meetings.filter((m) =>
       ['required', 'proposed', 'scheduled'].includes(m.status),
     ).length;

@@ -175,6 +175,121 @@ describe.each(databaseKinds)('transfer workflow on %s', (kind) => {
     expect(await db.prisma.auditEvent.count({ where: { transferId: t.id, action: 'accept' } })).toBe(1);
   });
 
+  it('a change written against an old version writes nothing at all: no event, timer, meeting or message', async () => {
+    const t = await w.start(stepUpToMash(), monday);
+    const count = async () => ({
+      events: await db.prisma.auditEvent.count(),
+      timers: await db.prisma.timer.count(),
+      meetings: await db.prisma.meeting.count(),
+      outbox: await db.prisma.outbox.count(),
+    });
+    const change = (id: string) => ({
+      audit: { id, actorId: 'mo', surface: 'local' as const, action: 'accept', at: monday, data: {} },
+      settleTimers: { kinds: ['decision_due' as const], status: 'met' as const },
+      timers: [
+        { transferId: t.id, kind: 'task_due' as const, key: `task:${id}`, dueAt: monday, payload: {} },
+      ],
+      meetings: [
+        {
+          id: `m-${id}`,
+          transferId: t.id,
+          meetingKey: `visit-${id}`,
+          label: 'Visit',
+          status: 'required' as const,
+          dueBy: null,
+          scheduledAt: null,
+          proposedById: null,
+          sequence: 0,
+          outcome: null,
+        },
+      ],
+      outbox: [
+        {
+          idempotencyKey: `note:${id}`,
+          transferId: t.id,
+          kind: 'thread',
+          target: { teamId: 'mash' },
+          payload: {},
+        },
+      ],
+    });
+    const first = await store.update(t, { state: 'accepted' }, change('first'));
+    expect(first).toMatchObject({ state: 'accepted', version: 2 });
+    const before = await count();
+    // The same row as read before the first write: version 1, now stale.
+    expect(await store.update(t, { state: 'declined' }, change('second'))).toBeNull();
+    expect(await count()).toEqual(before);
+    expect((await w.get(t.ref)).state).toBe('accepted');
+    expect((await timers(t.id)).filter((x) => x.kind === 'decision_due').map((x) => x.status)).toEqual([
+      'met',
+    ]);
+    expect((await verifyStoredChain(db.prisma)).intact).toBe(true);
+  });
+
+  it('commands racing a timer sweep over the same transfers all finish, and the audit chain stays one chain', async () => {
+    const started = await Promise.all(Array.from({ length: 8 }, () => w.start(stepUpToMash(), monday)));
+    const late = at('2026-11-30T09:00:00Z');
+    const [swept, ...decided] = await Promise.allSettled([
+      sweepDueTimers(w, store, late, { batch: 3 }),
+      ...started.map((t, i) =>
+        i % 2
+          ? w.accept({ actor: { personId: 'mo', surface: 'slack' }, ref: t.ref }, late)
+          : w.requestInfo(
+              { actor: { personId: 'max', surface: 'slack' }, ref: t.ref, question: 'Which school?' },
+              late,
+            ),
+      ),
+    ]);
+    // Nothing failed: no deadlock between a sweep holding rows and a command holding others.
+    expect(swept?.status).toBe('fulfilled');
+    expect(decided.filter((r) => r.status === 'rejected')).toEqual([]);
+    const states = await Promise.all(started.map(async (t) => (await w.get(t.ref)).state));
+    expect(states).toEqual(started.map((_, i) => (i % 2 ? 'accepted' : 'more_info_requested')));
+    const chain = await verifyStoredChain(db.prisma);
+    expect(chain.intact).toBe(true);
+    expect(chain.count).toBe(await db.prisma.auditEvent.count());
+  });
+
+  // PostgreSQL only: PGlite is one connection, so a sweep's transaction and a command simply take turns.
+  it.runIf(kind === 'postgres')(
+    'a command on timers a sweep has claimed waits for the sweep to commit instead of deadlocking with it',
+    async () => {
+      const t = await w.start(stepUpToMash(), monday);
+      const late = at('2026-11-30T09:00:00Z');
+      let command: Promise<unknown> = Promise.resolve();
+      await store.transaction(async (tx) => {
+        const claimed = await tx.claimDue(late, 10);
+        expect(claimed.map((x) => x.kind).sort()).toEqual(['decision_due', 'decision_reminder']);
+        // Accepting settles the very timers the sweep holds.
+        command = w.accept({ actor: { personId: 'mo', surface: 'slack' }, ref: t.ref }, late);
+        // Wait (on the database, not a clock) until the command is queued behind the sweep's locks.
+        for (;;) {
+          const [row] = await db.session((s) =>
+            s.query<{ n: number }>(
+              `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+            ),
+          );
+          if ((row?.n ?? 0) > 0) break;
+          await new Promise((r) => setImmediate(r));
+        }
+        for (const timer of claimed) {
+          const audit = {
+            id: `sweep-${timer.id}`,
+            transferId: t.id,
+            actorId: 'system',
+            surface: 'system',
+            action: 'chase',
+            at: late,
+            data: {},
+          };
+          expect(await tx.finishTimer(timer, { summary: 'chased', audit }, late)).toBe(true);
+        }
+      });
+      await expect(command).resolves.toMatchObject({ state: 'accepted' });
+      expect((await verifyStoredChain(db.prisma)).intact).toBe(true);
+    },
+  );
+
   it('a press on an older card is refused with what happened, and changes nothing', async () => {
     const t = await w.start(stepUpToMash(), monday);
     await w.decline(
