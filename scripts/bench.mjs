@@ -27,7 +27,7 @@ async function runBench(env) {
 
 function runFile(file, env) {
   return new Promise((resolve) => {
-    child = spawn(process.execPath, ['--import', 'tsx', join(root, 'bench', file)], {
+    child = spawn(process.execPath, [...(process.env.STEPWISE_BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean), '--import', 'tsx', join(root, 'bench', file)], {
       cwd: root,
       env,
       stdio: 'inherit',

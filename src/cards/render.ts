@@ -3,8 +3,8 @@
  * what Teams and the local workspace show as it is, and what blockkit.ts turns into Slack Block Kit.
  */
 import { readdirSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { Template } from 'adaptivecards-templating';
+import { fromRoot } from '../paths.ts';
 import { formNames } from './actions.ts';
 import { cardNames, type SubCard, type TemplateName } from './templates.ts';
 
@@ -25,7 +25,7 @@ export interface CardElement {
 export type CardAction = CardElement;
 
 /** The directory holding the templates: cards/ at the root of the project. */
-export const cardsDir = fileURLToPath(new URL('../../cards/', import.meta.url));
+export const cardsDir = `${fromRoot('cards')}/`;
 
 export const templateNames: readonly TemplateName[] = [
   ...cardNames,

@@ -3,8 +3,7 @@
 import { accessSync, constants, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { PGlite, type Transaction as PGliteTransaction } from '@electric-sql/pglite';
-import { PrismaPg } from '@prisma/adapter-pg';
-import pg from 'pg';
+import type pg from 'pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { lockDataDir } from './data-dir-lock.ts';
 import { PrismaClient } from './generated/prisma/client.ts';
@@ -256,7 +255,15 @@ async function openPostgres(databaseUrl: string, connectTimeoutMs: number): Prom
   const where = `${target.host}:${target.port}/${target.database}`;
   const describe = `PostgreSQL at ${where}`;
 
-  const pool = new pg.Pool({ connectionString: databaseUrl, connectionTimeoutMillis: connectTimeoutMs });
+  // The PostgreSQL driver is loaded only for a PostgreSQL database: an embedded server has no use for it.
+  const [{ default: pgDriver }, { PrismaPg }] = await Promise.all([
+    import('pg'),
+    import('@prisma/adapter-pg'),
+  ]);
+  const pool = new pgDriver.Pool({
+    connectionString: databaseUrl,
+    connectionTimeoutMillis: connectTimeoutMs,
+  });
   // An idle connection that dies (server restart) emits 'error' on the pool; without a listener that would
   // crash the process. The next query gets a fresh connection and reports any real failure.
   pool.on('error', () => {});

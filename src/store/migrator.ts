@@ -8,8 +8,8 @@
 //  - a migration recorded as failed (by Prisma itself, or by hand) stops us, as it stops Prisma.
 import { createHash, randomUUID } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { fromRoot } from '../paths.ts';
 import type { Database, SqlSession } from './database.ts';
 
 export interface MigrateOptions {
@@ -33,13 +33,7 @@ export class MigrationError extends Error {
   }
 }
 
-export const defaultMigrationsDir = join(
-  dirname(fileURLToPath(import.meta.url)),
-  '..',
-  '..',
-  'prisma',
-  'migrations',
-);
+export const defaultMigrationsDir = fromRoot('prisma', 'migrations');
 
 /** The key `prisma migrate` itself locks, so our migrator and Prisma's never run at the same time. */
 const PRISMA_ADVISORY_LOCK_KEY = 72707369;

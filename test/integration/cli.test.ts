@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -137,5 +137,41 @@ describe('stepwise CLI', () => {
       await db.close();
     }
     expect((await stepwise(['migrate'], { STEPWISE_DATA_DIR: data })).code).toBe(0);
+  });
+
+  it('serve runs from the bundle, and a first start creates the embedded database in a process of its own', async () => {
+    const data = tmp();
+    const serve = spawn(process.execPath, [bin, 'serve'], {
+      env: { ...process.env, DATABASE_URL: '', STEPWISE_DEBUG: '1', STEPWISE_DATA_DIR: data, PORT: '0' },
+    });
+    let stdout = '';
+    let stderr = '';
+    serve.stderr.on('data', (chunk) => {
+      stderr += chunk;
+    });
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        serve.stdout.on('data', (chunk) => {
+          stdout += chunk;
+          const m = /is running at (http:\/\/\S+?)\/?\s/.exec(stdout);
+          if (m?.[1]) resolve(m[1]);
+        });
+        serve.once('exit', (code) => reject(new Error(`serve exited with ${code}: ${stdout}${stderr}`)));
+      });
+      expect(await (await fetch(`${url}/healthz`)).json()).toMatchObject({
+        status: 'ok',
+        database: 'pglite',
+      });
+      // The migrations were applied by `stepwise migrate`, which printed its summary before the server started.
+      expect(stdout).toMatch(new RegExp(`^applied \\d+ migration\\(s\\) to PGlite at ${data}/db$`, 'm'));
+      expect(stdout.indexOf('applied')).toBeLessThan(stdout.indexOf('is running at'));
+      // The bundle ran: the sources were not run through tsx (STEPWISE_DEBUG says so when they are).
+      expect(stderr).not.toMatch(/through tsx/);
+      expect(readdirSync(join(bin, '..', '..', 'node_modules', '.cache', 'stepwise')).length).toBeGreaterThan(
+        0,
+      );
+    } finally {
+      serve.kill();
+    }
   });
 });

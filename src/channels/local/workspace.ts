@@ -13,6 +13,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { createReadStream, readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { App } from '../../app.ts';
@@ -32,6 +33,7 @@ import { stateLabels } from '../../domain/lifecycle.ts';
 import type { Route } from '../../domain/profile.ts';
 import { roleLabels } from '../../domain/roles.ts';
 import { routesFor } from '../../domain/rules.ts';
+import { fromRoot } from '../../paths.ts';
 import type { Routes } from '../../server/http.ts';
 import { sendJson } from '../../server/http.ts';
 import type { MessageRefStore } from '../../store/message-ref-store.ts';
@@ -45,7 +47,7 @@ import type { LocalMessage, LocalMessageStore } from './messages.ts';
 import { conversations } from './sender.ts';
 
 export const clockOffsetSetting = 'local.clock_offset_ms';
-const publicDir = new URL('./public/', import.meta.url);
+const publicDir = pathToFileURL(`${fromRoot('src', 'channels', 'local', 'public')}/`);
 const adaptiveCardsScript = createRequire(import.meta.url).resolve('adaptivecards/dist/adaptivecards.min.js');
 const maxBody = 256 * 1024;
 
