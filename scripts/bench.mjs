@@ -27,11 +27,20 @@ async function runBench(env) {
 
 function runFile(file, env) {
   return new Promise((resolve) => {
-    child = spawn(process.execPath, [...(process.env.STEPWISE_BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean), '--import', 'tsx', join(root, 'bench', file)], {
-      cwd: root,
-      env,
-      stdio: 'inherit',
-    });
+    child = spawn(
+      process.execPath,
+      [
+        ...(process.env.STEPWISE_BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean),
+        '--import',
+        'tsx',
+        join(root, 'bench', file),
+      ],
+      {
+        cwd: root,
+        env,
+        stdio: 'inherit',
+      },
+    );
     child.on('exit', (code, signal) => {
       child = undefined;
       resolve(code ?? (signal === 'SIGINT' ? 130 : signal === 'SIGTERM' ? 143 : 1));
