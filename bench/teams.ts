@@ -79,10 +79,24 @@ async function main() {
       await post(server.url, activity('mo', press(id)));
       await post(bare.url, activity('mo', press(id)));
     }
+    // Each press is timed with nothing else in flight: the messages the previous press wrote (the channel card,
+    // the thread, the direct message) are delivered to the fake connector first, as they would be long before a
+    // person presses the next button.
+    const drained = async () => {
+      for (;;) {
+        const pending = await server.app.db.prisma.outbox.count({
+          where: { status: { in: ['pending', 'sending'] } },
+        });
+        if (pending === 0) return;
+        await new Promise((r) => setTimeout(r, 2));
+      }
+    };
     const mine: number[] = [];
     const theirs: number[] = [];
     for (const id of ids.slice(10)) {
+      await drained();
       mine.push(await post(server.url, activity('mo', press(id))));
+      await drained();
       theirs.push(await post(bare.url, activity('mo', press(id))));
     }
     const accepted = await server.app.db.prisma.transfer.count({ where: { state: 'accepted' } });

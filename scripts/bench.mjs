@@ -4,6 +4,7 @@
 // PostgreSQL comes from STEPWISE_BENCH_PG_URL when it is set; otherwise this script starts a throwaway server
 // (see throwaway-postgres.mjs) and always stops it afterwards. With no server binaries, PGlite only.
 // Benchmarks report, they do not judge: the exit code is 0 unless something crashed.
+// STEPWISE_BENCH_NODE_FLAGS adds Node/V8 flags to each benchmark's process (e.g. --liftoff-only, as the server runs).
 import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';

@@ -41,13 +41,18 @@ function basics(app: App, now: Date) {
 }
 
 /** The request card as it should look now: for the channel (the deciders' actions), or for one person. */
+/** A transfer's meetings and open dispute, in one read. */
+async function meetingsAndDispute(app: App, t: TransferRow) {
+  return (await app.store.load(t.id, { meetings: true, dispute: true })) ?? { meetings: [], dispute: null };
+}
+
 export async function requestCard(
   app: App,
   t: TransferRow,
   now: Date,
   viewer?: Person,
 ): Promise<AdaptiveCardJson> {
-  const [meetings, dispute] = await Promise.all([app.store.meetings(t.id), app.store.openDispute(t.id)]);
+  const { meetings, dispute } = await meetingsAndDispute(app, t);
   return renderCard(
     'request-card',
     requestCardData({ ...basics(app, now), transfer: t, meetings, dispute, ...(viewer ? { viewer } : {}) }),
@@ -143,7 +148,7 @@ export async function statusCard(
   person: Person,
   now: Date,
 ): Promise<AdaptiveCardJson> {
-  const [meetings, dispute] = await Promise.all([app.store.meetings(t.id), app.store.openDispute(t.id)]);
+  const { meetings, dispute } = await meetingsAndDispute(app, t);
   const involved =
     app.workflow.isSender(t, person) ||
     person.teamId === t.receivingTeamId ||
