@@ -568,13 +568,21 @@ export function meetingOutcomeFormData({
   profile,
   meeting,
 }: FormInput & { meeting: Pick<MeetingRow, 'meetingKey' | 'label'> }) {
-  const rule = routeOf(profile, transfer.routeId).meetings.find((m) => m.id === meeting.meetingKey);
+  const route = routeOf(profile, transfer.routeId);
+  const rule = route.meetings.find((m) => m.id === meeting.meetingKey);
   const outcomes = (rule?.outcomes ?? []).map((o) => ({ title: o.label, value: o.id }));
+  // An outcome that agrees a date the request does not give yet (Halton's first MAP review) asks for it here.
+  const asking = (rule?.outcomes ?? []).find((o) => o.records && !transfer.form[o.records]);
+  const field = asking?.records ? route.fields.find((f) => f.id === asking.records) : undefined;
   return {
     ...formHeader(profile, transfer, 'Record the outcome of'),
     meetingLabel: meeting.label,
     hasOutcomes: outcomes.length > 0,
     outcomes,
+    asksAgreed: Boolean(asking),
+    agreedLabel: asking
+      ? `If "${asking.label}": ${field?.label ?? asking.records} (agreed at the meeting)`
+      : '',
     submit: submitFor('meeting_outcome', transfer, { meeting: meeting.meetingKey }),
   };
 }

@@ -53,7 +53,7 @@ export function runVerb(
     case 'confirm_meeting':
       return w.confirmMeeting(s(['meeting']), now);
     case 'meeting_outcome':
-      return w.recordMeetingOutcome(s(['meeting', 'outcome', 'result', 'reason', 'at']), now);
+      return w.recordMeetingOutcome(s(['meeting', 'outcome', 'result', 'reason', 'at', 'agreed']), now);
     default:
       throw new WorkflowError('invalid', 'That button does not do anything on its own.');
   }

@@ -640,7 +640,13 @@ class Seeder {
       if (m?.status !== 'scheduled') return undefined;
       const rule = r.route.meetings.find((x) => x.id === key);
       // Meetings with outcomes of their own (Halton's final CIN) record the one that carries the plan on.
-      const result = rule?.outcomes?.find((o) => o.effect === 'none')?.id;
+      const outcome = rule?.outcomes?.find((o) => o.effect === 'none');
+      const result = outcome?.id;
+      // An outcome that agrees a date the request left open (Halton's first MAP review): six weeks on.
+      const agreed =
+        outcome?.records && !transfer.form[outcome.records]
+          ? this.app.calendar.localDate(new Date(t.getTime() + 42 * 86_400_000))
+          : undefined;
       await this.w.recordMeetingOutcome(
         {
           actor: this.actor(by()),
@@ -648,6 +654,7 @@ class Seeder {
           meeting: key,
           outcome: 'held',
           ...(result ? { result } : {}),
+          ...(agreed ? { agreed } : {}),
         },
         t,
       );

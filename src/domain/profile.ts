@@ -185,6 +185,11 @@ export const meetingSchema = z.strictObject({
         label: z.string().min(1),
         /** `close`: this outcome ends the transfer (e.g. the needs stay at level 3). */
         effect: z.enum(['none', 'close']).default('none'),
+        /**
+         * A date field of the route's form that this outcome agrees at the meeting (e.g. Halton's first MAP review):
+         * asked for with the outcome when the request did not give it; the tasks anchored on it start then.
+         */
+        records: z.string().min(1).optional(),
       }),
     )
     .optional(),
@@ -508,6 +513,14 @@ function checkReferences(p: z.output<typeof profileObject>, ctx: z.RefinementCtx
       if (typeof m.anchor === 'object')
         known(fields, m.anchor.field, at('meetings', j, 'anchor', 'field'), 'field');
       if (m.when) checkCondition(m.when, fields, services, at('meetings', j, 'when'), issue);
+      (m.outcomes ?? []).forEach((o, k) => {
+        if (!o.records) return;
+        const path = at('meetings', j, 'outcomes', k, 'records');
+        known(fields, o.records, path, 'field');
+        const field = r.fields.find((f) => f.id === o.records);
+        if (field && field.type !== 'date')
+          issue(path, `"${o.records}" is a ${field.type} field; an outcome records a date field`);
+      });
     });
     r.tasks.forEach((t, j) => {
       if (typeof t.anchor === 'object')

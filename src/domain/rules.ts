@@ -245,6 +245,19 @@ export function tasksStartedBy(
   return out;
 }
 
+/**
+ * The tasks anchored on a form field that was given after submission (a meeting outcome agreed it), each with its
+ * due time, as if the field had been on the request from the start.
+ */
+export function tasksAnchoredOn(route: Route, field: string, ctx: ConditionContext): Scheduled<TaskRule>[] {
+  return route.tasks.flatMap((rule) => {
+    if (typeof rule.anchor !== 'object' || rule.anchor.field !== field) return [];
+    if (rule.when && !evaluateCondition(rule.when, ctx)) return [];
+    const from = anchorTime(rule.anchor, 'submitted', ctx.now, ctx);
+    return from ? [{ rule, dueBy: ctx.calendar.due(from, rule.offset) }] : [];
+  });
+}
+
 /** The decision deadline, counted from submission or resubmission (more information restarts the clock). */
 export function decisionDue(route: Route, from: Date, calendar: WorkingCalendar): Date | null {
   return route.decision.mode === 'decide' && route.decision.due

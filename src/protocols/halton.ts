@@ -37,8 +37,9 @@ export const haltonProfile: ProfileInput = {
     'Final CIN meeting outcomes: (i) needs remain at level 3 and (iii) Universal Plus / (iv) universal only end the ' +
       "transfer (no MAP follows; for iii and iv the locality or children's centre senior advises on services); (ii) " +
       'step down to MAP carries on to the first MAP review.',
-    'First MAP review: agreed at the final CIN meeting, so its date is optional on the form; once given it must be at ' +
-      'least 2 weeks after submission, and the final CIN documentation is due 2 weeks before it.',
+    'First MAP review: agreed at the final CIN meeting, so its date is optional on the form and asked for when the ' +
+      'meeting records a step down to MAP; once given it must leave 2 weeks before it, and the final CIN ' +
+      'documentation is due 2 weeks before it.',
     'Level of Need Review Form after the final CIN meeting: the source says "after the meeting" with no time; a ' +
       'default of 2 working days after the meeting is used.',
     "Consent: the source is silent on consent. Step-downs and planned step-ups need the family's agreement " +
@@ -219,6 +220,7 @@ export const haltonProfile: ProfileInput = {
               id: 'step-down-map',
               label: 'Step down to Early Help / MAP at level 2 (the CIN minutes become the MAP document)',
               effect: 'none',
+              records: 'first_map_review_date',
             },
             {
               id: 'universal-plus',

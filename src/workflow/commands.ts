@@ -89,6 +89,8 @@ export const meetingOutcomeSchema = z
     result: z.string().min(1).optional(),
     reason: text('The reason').optional(),
     at: z.iso.datetime({ offset: true }).optional(),
+    /** The date the outcome agrees, when it records one (Halton's first MAP review): YYYY-MM-DD. */
+    agreed: z.iso.date('Give the date as YYYY-MM-DD').optional(),
   })
   .refine((v) => v.outcome !== 'not_held' || v.reason, {
     message: 'Say why the meeting was not held',

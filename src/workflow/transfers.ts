@@ -26,7 +26,7 @@ import {
   type TransferState,
   transition,
 } from '../domain/lifecycle.ts';
-import type { ProtocolProfile, Route, TransferEvent } from '../domain/profile.ts';
+import type { ProtocolProfile, Route, TaskRule, TransferEvent } from '../domain/profile.ts';
 import { defaultDeciders, type Role } from '../domain/roles.ts';
 import {
   type Anchor,
@@ -37,6 +37,8 @@ import {
   findRoute,
   findVagueWords,
   meetingsStartedBy,
+  type Scheduled,
+  tasksAnchoredOn,
   tasksStartedBy,
 } from '../domain/rules.ts';
 import * as cmd from './commands.ts';
@@ -95,6 +97,21 @@ function meetingChaseKeys(meetingKey: string, sequence: number): { notice: strin
 /** A stable key for finding the same child again without indexing the case-system id itself. */
 export function childKey(profileId: string, childRef: string): string {
   return createHash('sha256').update(`${profileId}:${childRef.trim().toUpperCase()}`).digest('hex');
+}
+
+/** A task's deadline as a timer row (none when the task has no due time). */
+function taskTimer(transferId: string, task: Scheduled<TaskRule>): NewTimer[] {
+  return task.dueBy
+    ? [
+        {
+          transferId,
+          kind: 'task_due',
+          key: `task:${task.rule.id}`,
+          dueAt: task.dueBy,
+          payload: { task: task.rule.id, owner: task.rule.owner },
+        },
+      ]
+    : [];
 }
 
 function notFound(ref: string): never {
@@ -381,17 +398,7 @@ export class TransferWorkflow {
         });
       }
     }
-    for (const task of tasksStartedBy(route, event, now, ctx)) {
-      if (task.dueBy) {
-        timers.push({
-          transferId: t.id,
-          kind: 'task_due',
-          key: `task:${task.rule.id}`,
-          dueAt: task.dueBy,
-          payload: { task: task.rule.id, owner: task.rule.owner },
-        });
-      }
-    }
+    for (const task of tasksStartedBy(route, event, now, ctx)) timers.push(...taskTimer(t.id, task));
     return { meetings, timers };
   }
 
@@ -1174,8 +1181,8 @@ export class TransferWorkflow {
     const { t, meeting, meetings } = await this.findMeeting(data.ref, data.meeting);
     const rule = this.route(t.routeId).meetings.find((m) => m.id === meeting.meetingKey);
     let effect: 'none' | 'close' = 'none';
+    const result = rule?.outcomes?.find((o) => o.id === data.result);
     if (data.result || rule?.outcomes) {
-      const result = rule?.outcomes?.find((o) => o.id === data.result);
       if (data.outcome === 'held' && rule?.outcomes && !result) {
         throw new WorkflowError(
           'invalid',
@@ -1209,6 +1216,10 @@ export class TransferWorkflow {
       status: 'met' as const,
     };
     const logged = { meeting: meeting.meetingKey, outcome: data.outcome, result: data.result };
+    const agreed =
+      data.outcome === 'held' && effect === 'none'
+        ? this.agreedDate(t, result?.records, data.agreed, now)
+        : null;
     if (effect === 'close') {
       const action: TransferAction = ['submitted', 'resubmitted', 'more_info_requested', 'draft'].includes(
         t.state,
@@ -1238,13 +1249,67 @@ export class TransferWorkflow {
         'complete_handover',
         now,
         () => ({
-          changes: { meetingUpdates: [update], settleTimers: settle },
-          data: logged,
+          ...(agreed ? { patch: agreed.patch } : {}),
+          changes: { meetingUpdates: [update], settleTimers: settle, timers: agreed?.timers ?? [] },
+          data: { ...logged, ...agreed?.logged },
         }),
         { transfer: t },
       );
     }
-    return this.meetingOnly(data, t, now, 'meeting_outcome', [update], logged, settle);
+    return this.meetingOnly(
+      data,
+      t,
+      now,
+      'meeting_outcome',
+      [update],
+      { ...logged, ...agreed?.logged },
+      settle,
+      [],
+      agreed?.timers ?? [],
+      agreed?.patch ?? {},
+    );
+  }
+
+  /**
+   * A date a meeting's outcome agrees (`records`, e.g. Halton's first MAP review) that the request did not give:
+   * required then, kept on the request, and the tasks anchored on it start, as if it had been there from the
+   * start. Refused when a task it starts would already be overdue. Null when there is nothing to record.
+   */
+  private agreedDate(t: TransferRow, field: string | undefined, given: string | undefined, now: Date) {
+    if (!field) return null;
+    const route = this.route(t.routeId);
+    const found = route.fields.find((f) => f.id === field)?.label ?? field;
+    const label = found.charAt(0).toLowerCase() + found.slice(1);
+    const current = t.form[field];
+    if (typeof current === 'string' && current) {
+      if (given && given !== current)
+        throw new WorkflowError(
+          'invalid',
+          `${t.ref} already gives the ${label} (${current}): leave the date empty.`,
+          [{ field: 'agreed', message: `already given: ${current}` }],
+        );
+      return null;
+    }
+    if (!given)
+      throw new WorkflowError('invalid', `Give the ${label} agreed at the meeting.`, [
+        { field: 'agreed', message: `the ${label} agreed at the meeting` },
+      ]);
+    const form = { ...t.form, [field]: given };
+    const tasks = tasksAnchoredOn(route, field, this.conditionContext(form, t.sendingTeamId, now));
+    for (const task of tasks) {
+      if (task.dueBy && task.dueBy < now)
+        throw new WorkflowError(
+          'invalid',
+          `With the ${label} on ${given}, "${task.rule.label}" would have been due on ` +
+            `${this.calendar.localDate(task.dueBy)}: choose a later date.`,
+          [{ field: 'agreed', message: 'too soon for what must happen before it' }],
+        );
+    }
+    return {
+      patch: { form } satisfies TransferPatch,
+      timers: tasks.flatMap((task) => taskTimer(t.id, task)),
+      logged: { agreed: { field, date: given } },
+    };
   }
 
   /** A meeting change that does not move the lifecycle: still versioned, audited and told to the card. */
@@ -1258,6 +1323,7 @@ export class TransferWorkflow {
     settle?: Changes['settleTimers'],
     outbox: NewOutbox[] = [],
     timers: NewTimer[] = [],
+    patch: TransferPatch = {},
   ): Promise<TransferRow> {
     const p = this.person(data.actor.personId);
     // Meetings and tasks are for anyone in the two teams, as for scheduling the handover.
@@ -1266,24 +1332,20 @@ export class TransferWorkflow {
       throw new WorkflowError('refused', `${t.ref} is ${stateLabels[t.state]}.`);
     if (data.expectedVersion !== undefined && data.expectedVersion !== t.version)
       throw new WorkflowError('stale', this.staleMessage(t));
-    const saved = await this.store.update(
-      t,
-      {},
-      {
-        audit: {
-          id: this.newId(),
-          actorId: p.id,
-          surface: data.actor.surface,
-          action,
-          at: now,
-          data: { version: t.version + 1, ...logged },
-        },
-        meetingUpdates: updates,
-        ...(settle ? { settleTimers: settle } : {}),
-        timers,
-        outbox: [...outboxFor(this, { ...t, version: t.version + 1 }, null, p, now), ...outbox],
+    const saved = await this.store.update(t, patch, {
+      audit: {
+        id: this.newId(),
+        actorId: p.id,
+        surface: data.actor.surface,
+        action,
+        at: now,
+        data: { version: t.version + 1, ...logged },
       },
-    );
+      meetingUpdates: updates,
+      ...(settle ? { settleTimers: settle } : {}),
+      timers,
+      outbox: [...outboxFor(this, { ...t, version: t.version + 1 }, null, p, now), ...outbox],
+    });
     if (!saved) throw new WorkflowError('stale', this.staleMessage(await this.get(t.id)));
     return saved;
   }

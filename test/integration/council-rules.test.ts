@@ -203,6 +203,46 @@ describe.each(databaseKinds)('council rules through the workflow on %s', (kind) 
     expect(await db.prisma.timer.count({ where: { transferId: t.id, status: 'pending' } })).toBe(0);
   });
 
+  it('Halton: a final CIN meeting that steps down to MAP agrees the first MAP review, and the final CIN documentation is due 2 weeks before it', async () => {
+    db = await freshDatabase(kind);
+    const { w, person } = await councilWorkflow(db, 'halton');
+    // The request does not give the first MAP review's date: it is agreed at the meeting.
+    const { t, sw } = await haltonStepDown(w, person, '2026-12-03 10:00');
+    expect(t.form.first_map_review_date).toBeUndefined();
+    const when = new Date('2026-12-03T12:00:00Z');
+    const held = {
+      actor: actor(sw),
+      ref: t.ref,
+      meeting: 'final-cin',
+      outcome: 'held' as const,
+      result: 'step-down-map',
+    };
+    const refused = (e: unknown) => e as WorkflowError;
+    const missing = refused(await w.recordMeetingOutcome(held, when).catch(refused));
+    expect(missing.message).toBe('Give the date of the first MAP review meeting agreed at the meeting.');
+    expect(missing.fieldErrors.map((f) => f.field)).toEqual(['agreed']);
+    // A review a week away leaves no time for the documentation 2 weeks before it.
+    const soon = refused(
+      await w.recordMeetingOutcome({ ...held, agreed: '2026-12-10' }, when).catch(refused),
+    );
+    expect(soon.message).toMatch(/would have been due on 2026-11-26: choose a later date\.$/);
+    const done = await w.recordMeetingOutcome({ ...held, agreed: '2027-01-14' }, when);
+    expect(done.form.first_map_review_date).toBe('2027-01-14');
+    const task = await db.prisma.timer.findFirst({
+      where: { transferId: t.id, key: 'task:final-cin-documentation' },
+    });
+    // Two weeks before the review, from the start of its working day.
+    expect([task?.kind, task?.status, task?.dueAt.toISOString()]).toEqual([
+      'task_due',
+      'pending',
+      '2026-12-31T09:00:00.000Z',
+    ]);
+    const event = await db.prisma.auditEvent.findFirst({
+      where: { transferId: t.id, action: 'meeting_outcome' },
+    });
+    expect(event?.data).toMatchObject({ agreed: { field: 'first_map_review_date', date: '2027-01-14' } });
+  });
+
   it('Halton: the final CIN meeting the step-down request dates is confirmed when it is sent, with invites and its reminder', async () => {
     db = await freshDatabase(kind);
     const { w, person } = await councilWorkflow(db, 'halton');

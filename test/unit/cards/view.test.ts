@@ -8,6 +8,7 @@ import {
   disputeFormData,
   formSubmission,
   meetingCardData,
+  meetingOutcomeFormData,
   parseRequestSubmission,
   proposeSlots,
   requestCardData,
@@ -216,6 +217,40 @@ describe('dispute and meeting cards', () => {
       '2026-11-25T10:00:00.000Z',
       '2026-11-26T10:00:00.000Z',
     ]);
+  });
+
+  it('Halton: the final CIN outcome form asks for the first MAP review date only while the request lacks it', () => {
+    const halton = council('halton');
+    const csc = route(halton, 'csc-to-map');
+    const meeting = { meetingKey: 'final-cin', label: 'Final CIN meeting (Level of Need Review)' };
+    const { first_map_review_date: _given, ...form } = sampleTransfer(halton, csc, 'allocated').form;
+    const without = sampleTransfer(halton, csc, 'allocated', { form });
+    const asking = renderCard(
+      'forms/meeting-outcome',
+      meetingOutcomeFormData({ profile: halton.profile, transfer: without, meeting }),
+    );
+    const input = (asking.body as { id?: string; label?: string; type: string }[]).find(
+      (e) => e.id === 'meeting_outcome.agreed',
+    );
+    expect(input).toMatchObject({
+      type: 'Input.Date',
+      label:
+        'If "Step down to Early Help / MAP at level 2 (the CIN minutes become the MAP document)": Date of the first MAP review meeting (agreed at the meeting)',
+    });
+    const given = sampleTransfer(halton, csc, 'allocated', {
+      form: { ...form, first_map_review_date: '2027-01-14' },
+    });
+    const quiet = renderCard(
+      'forms/meeting-outcome',
+      meetingOutcomeFormData({ profile: halton.profile, transfer: given, meeting }),
+    );
+    expect(JSON.stringify(quiet)).not.toContain('meeting_outcome.agreed');
+    // What the form sends becomes the command's `agreed` field.
+    expect(
+      formSubmission('meeting_outcome', { 'meeting_outcome.agreed': '2027-01-14' }, halton.calendar),
+    ).toEqual({
+      agreed: '2027-01-14',
+    });
   });
 
   it('meeting: a proposed time offers Confirm; names who is invited; says plainly when no slot is left', () => {

@@ -6,6 +6,7 @@ import { stringify } from 'yaml';
 import { baseFields, type ProfileInput, profileSchema } from '../../../src/domain/profile.ts';
 import { commonDeclineReasons, commonLadder } from '../../../src/protocols/common.ts';
 import { hackneyProfile } from '../../../src/protocols/hackney.ts';
+import { haltonProfile } from '../../../src/protocols/halton.ts';
 import {
   builtInProfile,
   formatZodIssues,
@@ -224,6 +225,30 @@ describe('loadProfile', () => {
     await expect(loadProfile('kent')).rejects.toThrow(UnknownProfileError);
     await expect(loadProfile('kent')).rejects.toThrow(
       'unknown protocol "kent": expected one of hackney, lambeth, somerset, halton, manchester, or a path to a profile file',
+    );
+  });
+
+  it('a meeting outcome may record only a date field the route has', async () => {
+    const bad = clone(haltonProfile) as unknown as {
+      routes: { id: string; meetings: { outcomes?: { records?: string }[] }[] }[];
+    };
+    const route = bad.routes.find((r) => r.id === 'csc-to-map');
+    const outcomes = route?.meetings[0]?.outcomes;
+    if (!route || !outcomes?.[0] || !outcomes[1]) throw new Error('fixture');
+    const i = bad.routes.indexOf(route);
+    outcomes[0].records = 'no_such_field';
+    outcomes[1].records = 'work_synopsis';
+    const file = await writeProfile('bad-records.yaml', stringify(bad));
+    const lines = ((await loadProfile(file).catch((e: unknown) => e)) as ProfileError).message.split('\n');
+    expect(
+      lines.find((l) =>
+        l.startsWith(
+          `${file}: routes.${i}.meetings.0.outcomes.0.records: unknown field "no_such_field" (expected one of: `,
+        ),
+      ),
+    ).toBeDefined();
+    expect(lines).toContain(
+      `${file}: routes.${i}.meetings.0.outcomes.1.records: "work_synopsis" is a textarea field; an outcome records a date field`,
     );
   });
 
