@@ -3,7 +3,7 @@
  * file) is one clear line and a non-zero exit code; set STEPWISE_DEBUG=1 to see stack traces.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { openApp } from '../app.ts';
@@ -46,7 +46,10 @@ export class UsageError extends Error {}
  * restart's 218 MB without). If that process fails, the server goes on and reports the problem itself.
  */
 function createEmbeddedDatabaseApart(config: Config): void {
-  const bin = process.argv[1];
+  // The command's own file (through `npx`, argv[1] is the .bin link to it): a server started any other way
+  // (tests) creates the database in its own process.
+  const invoked = process.argv[1];
+  const bin = invoked && existsSync(invoked) ? realpathSync(invoked) : undefined;
   if (config.DATABASE_URL || !bin?.endsWith('stepwise.mjs')) return;
   if (existsSync(join(config.STEPWISE_DATA_DIR, 'db', 'PG_VERSION'))) return;
   const created = spawnSync(process.execPath, [bin, 'migrate'], { encoding: 'utf8', env: process.env });
