@@ -1,7 +1,7 @@
 /**
- * The workflow's store on Prisma (PGlite or PostgreSQL). A command's writes go in one transaction; the
- * transfer row is updated only at the version the command read (optimistic concurrency), and the audit
- * event is chained to the previous one by a single statement that locks the chain's head row.
+ * The workflow's store on Prisma (PGlite or PostgreSQL). A command reads its transfer in one statement and
+ * writes everything in one more (change-statement.ts): the transfer row only at the version the command read
+ * (optimistic concurrency), the audit event chained to the previous one under the chain head's lock.
  */
 import { randomUUID } from 'node:crypto';
 import type { FormValues } from '../domain/form.ts';

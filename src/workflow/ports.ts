@@ -1,6 +1,6 @@
 /**
  * What the workflow needs from storage. The store applies a command's writes (state, audit event, timers,
- * meetings, dispute, outbox) in one transaction, so a state change never exists without its event and timers.
+ * meetings, dispute, outbox) atomically, so a state change never exists without its event and timers.
  */
 import type { AuditEntry } from '../domain/audit.ts';
 import type { FormValues } from '../domain/form.ts';
