@@ -40,12 +40,12 @@ function basics(app: App, now: Date) {
   return { profile: app.profile, directory: app.workflow.directory, calendar: app.calendar, now };
 }
 
-/** The request card as it should look now: for the channel (the deciders' actions), or for one person. */
 /** A transfer's meetings and open dispute, in one read. */
 async function meetingsAndDispute(app: App, t: TransferRow) {
   return (await app.store.load(t.id, { meetings: true, dispute: true })) ?? { meetings: [], dispute: null };
 }
 
+/** The request card as it should look now: for the channel (the deciders' actions), or for one person. */
 export async function requestCard(
   app: App,
   t: TransferRow,

@@ -38,8 +38,8 @@ export const haltonProfile: ProfileInput = {
       "transfer (no MAP follows; for iii and iv the locality or children's centre senior advises on services); (ii) " +
       'step down to MAP carries on to the first MAP review.',
     'First MAP review: agreed at the final CIN meeting, so its date is optional on the form and asked for when the ' +
-      'meeting records a step down to MAP; once given it must leave 2 weeks before it, and the final CIN ' +
-      'documentation is due 2 weeks before it.',
+      'meeting records a step down to MAP. The final CIN documentation is due 2 weeks before it, so on the form it ' +
+      'must be at least 2 weeks after submission, and at the meeting far enough ahead for that deadline.',
     'Level of Need Review Form after the final CIN meeting: the source says "after the meeting" with no time; a ' +
       'default of 2 working days after the meeting is used.',
     "Consent: the source is silent on consent. Step-downs and planned step-ups need the family's agreement " +

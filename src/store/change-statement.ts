@@ -10,7 +10,7 @@
  * - Every write is gated on the transfer's write: an update that finds the row at another version (someone changed
  *   it first) writes nothing at all, and the statement returns no row.
  * - The audit chain's head row is locked before the transfer row, and the timer sweep locks it first too
- *   (`lockAuditHead`), so writers always queue in the same order and never deadlock.
+ *   (`claimDue` in transfer-store.ts), so writers always queue in the same order and never deadlock.
  * - All CTEs see the same snapshot, so no part reads what another writes; the only overlaps are settled timers
  *   and new timers with the same key, where the new one is skipped (ON CONFLICT DO NOTHING), as before.
  */

@@ -322,11 +322,12 @@ export class TransferWorkflow {
     } = {},
   ): Promise<TransferRow> {
     const p = this.person(input.actor.personId);
-    const { t, dispute } = opts.transfer
-      ? { t: opts.transfer, dispute: opts.dispute ? await this.store.openDispute(opts.transfer.id) : null }
-      : opts.dispute
-        ? await this.load(input.ref, { dispute: true }).then((l) => ({ t: l.transfer, dispute: l.dispute }))
-        : { t: await this.get(input.ref), dispute: null };
+    const { transfer: t, dispute } = opts.transfer
+      ? {
+          transfer: opts.transfer,
+          dispute: opts.dispute ? await this.store.openDispute(opts.transfer.id) : null,
+        }
+      : await this.load(input.ref, { dispute: opts.dispute ?? false });
     if (input.expectedVersion !== undefined && input.expectedVersion !== t.version) {
       throw new WorkflowError('stale', this.staleMessage(t));
     }
