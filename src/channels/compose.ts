@@ -22,7 +22,7 @@ import {
 import { isDurationUnit } from '../domain/calendar.ts';
 import type { Person } from '../domain/directory.ts';
 import type { FieldError } from '../domain/form.ts';
-import { finalStates } from '../domain/lifecycle.ts';
+import { finalStates, transferStates } from '../domain/lifecycle.ts';
 import type { Route } from '../domain/profile.ts';
 import { type OutboxMessage, PermanentSendError } from '../workflow/outbox.ts';
 import type { MeetingRow, TransferRow } from '../workflow/ports.ts';
@@ -141,18 +141,23 @@ export function inviteFile(app: App, t: TransferRow, m: OutboxMessage) {
   return { ...file, title: `${p.label}: ${t.ref}` };
 }
 
-/** `/transfer status`: where a request is; the decision's own words only for the people involved in it. */
+/**
+ * `/transfer status`: where a request is. The decision's own words only for the people involved in it, and only
+ * in an answer no one else sees (`seenByOthers`: asked in a shared channel, where the answer is public).
+ */
 export async function statusCard(
   app: App,
   t: TransferRow,
   person: Person,
   now: Date,
+  seenByOthers = false,
 ): Promise<AdaptiveCardJson> {
   const { meetings, dispute } = await meetingsAndDispute(app, t);
   const involved =
-    app.workflow.isSender(t, person) ||
-    person.teamId === t.receivingTeamId ||
-    t.allocation?.workerId === person.id;
+    !seenByOthers &&
+    (app.workflow.isSender(t, person) ||
+      person.teamId === t.receivingTeamId ||
+      t.allocation?.workerId === person.id);
   return renderCard(
     'status',
     statusData({ ...basics(app, now), transfer: t, meetings, dispute, includeText: involved }),
@@ -166,11 +171,13 @@ export async function listCard(
   scope: 'mine' | 'team',
   now: Date,
 ): Promise<AdaptiveCardJson> {
-  const transfers = (
-    await app.store.list(
-      scope === 'mine' ? { requesterId: person.id, limit: 100 } : { teamIds: [person.teamId], limit: 100 },
-    )
-  ).filter((t) => !(finalStates as readonly string[]).includes(t.state));
+  // Open ones only, asked of the store: filtering the newest 100 afterwards would drop a busy team's oldest.
+  const states = transferStates.filter((s) => !finalStates.includes(s));
+  const transfers = await app.store.list(
+    scope === 'mine'
+      ? { requesterId: person.id, states, limit: 100 }
+      : { teamIds: [person.teamId], states, limit: 100 },
+  );
   const meetings: Record<string, MeetingRow[]> = {};
   const disputes: Record<string, Awaited<ReturnType<typeof app.store.openDispute>>> = {};
   await Promise.all(

@@ -298,6 +298,10 @@ describe('/transfer', () => {
     expect(h.directory.team('hub-north')?.slackChannel).toBe('C0NEWCHAN');
     await h.command(admin, '/transfer', 'link nowhere', 'C0NEWCHAN', 'link-bad');
     expect(String((await h.responseFor('link-bad')).text)).toMatch(/no team "nowhere"/);
+    // Never a direct message: the team's cards would go to one person's chat.
+    await h.command(admin, '/transfer', 'link hub-central', 'D0ADMINDM', 'link-dm');
+    expect(String((await h.responseFor('link-dm')).text)).toMatch(/^Link from the channel itself/);
+    expect(h.directory.team('hub-central')?.slackChannel).not.toBe('D0ADMINDM');
   });
 });
 

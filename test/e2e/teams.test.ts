@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../src/server/main.ts';
 import { cardButtons, type FakeConnector, startFakeConnector } from '../support/fake-connector.ts';
+import { stepUpToMash } from '../support/hackney-fixture.ts';
 import { startTestServer } from '../support/test-server.ts';
 import { answersForCard } from '../support/workspace-browser.ts';
 
@@ -335,6 +336,56 @@ describe('Teams: the bot on POST /api/messages', () => {
     expect(ping.activity.entities).toEqual([
       { type: 'mention', text: '<at>Mo Haddad</at>', mentioned: { id: '29:1mo', name: 'Mo Haddad' } },
     ]);
+  });
+
+  it('transfer status in a channel leaves out the decision’s words; in a personal chat they are shown', async () => {
+    const t = await server.app.workflow.start(stepUpToMash(), new Date());
+    const question = 'Has the school shared the attendance record since September?';
+    await server.app.workflow.requestInfo(
+      { actor: { personId: 'mo', surface: 'teams' }, ref: t.id, expectedVersion: t.version, question },
+      new Date(),
+    );
+    const ask = async (conversation: { id: string; conversationType: 'channel' | 'personal' }) => {
+      const before = connector.calls.length;
+      await post(
+        activity('mo', conversation, { type: 'message', text: `<at>Stepwise</at> transfer status ${t.ref}` }),
+      );
+      return connector.waitFor(
+        `the status in ${conversation.id}`,
+        (c) =>
+          connector.calls.indexOf(c) >= before &&
+          c.conversation === conversation.id &&
+          Boolean(c.activity.attachments),
+      );
+    };
+    const inMash = await ask(inChannel(channels.mash));
+    expect(JSON.stringify(inMash.activity)).toContain(t.ref);
+    expect(JSON.stringify(inMash.activity)).not.toContain('attendance record');
+    const inChat = await ask(personal('mo'));
+    expect(JSON.stringify(inChat.activity)).toContain('attendance record');
+    // Mo had never installed the app for himself: writing to it is enough for his direct messages to find him.
+    const saved = await server.app.db.prisma.setting.findUnique({ where: { key: 'teams.ref.person:mo' } });
+    expect((saved?.value as { conversation?: { id?: string } } | undefined)?.conversation?.id).toBe(
+      personal('mo').id,
+    );
+  });
+
+  it('link works only in a channel, and help says how to link in Teams', async () => {
+    const before = connector.calls.length;
+    await post(activity('ada', personal('ada'), { type: 'message', text: 'link school' }));
+    const refused = await connector.waitFor(
+      'the refusal',
+      (c) => connector.calls.indexOf(c) >= before && c.conversation === personal('ada').id,
+    );
+    expect(String(refused.activity.text)).toMatch(/^Link from the team channel itself/);
+    expect(server.app.workflow.directory.team('school')?.teamsChannel).not.toBe(personal('ada').id);
+    await post(activity('ada', personal('ada'), { type: 'message', text: 'help' }));
+    const help = await connector.waitFor(
+      'the help',
+      (c) => c.conversation === personal('ada').id && String(c.activity.text).includes('Stepwise commands'),
+    );
+    expect(String(help.activity.text)).toContain('`@Stepwise link <team id>`');
+    expect(String(help.activity.text)).not.toContain('/');
   });
 
   it('malformed activities are a 400 and nothing breaks', async () => {

@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openApp } from '../../src/app.ts';
+import { listCard } from '../../src/channels/compose.ts';
 import { readConfig } from '../../src/config.ts';
+import { at, stepUpToMash } from '../support/hackney-fixture.ts';
 
 describe('starting on the embedded defaults', () => {
   it('loads the protocol demo directory on a first run with no directory, and only then', async () => {
@@ -28,4 +30,30 @@ describe('starting on the embedded defaults', () => {
       await again.close();
     }
   });
+});
+
+describe('/transfer list', () => {
+  it('shows the oldest open request even when a hundred newer ones are finished', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'stepwise-list-'));
+    const app = await openApp(readConfig({ STEPWISE_DATA_DIR: dir, STEPWISE_PROTOCOL: 'hackney' }), {
+      demoDirectory: true,
+    });
+    try {
+      const now = at('2026-11-23T10:00:00Z');
+      const oldest = await app.workflow.start(stepUpToMash(), now);
+      for (let i = 0; i < 100; i++) {
+        const t = await app.workflow.start(stepUpToMash(), now);
+        await app.workflow.withdraw(
+          { actor: { personId: 'eve', surface: 'local' }, ref: t.id, reason: 'Sent twice by mistake.' },
+          now,
+        );
+      }
+      const eve = app.workflow.directory.person('eve');
+      if (!eve) throw new Error('no Eve in the Hackney demo directory');
+      const card = JSON.stringify(await listCard(app, eve, 'mine', now));
+      expect(card).toContain(oldest.ref);
+    } finally {
+      await app.close();
+    }
+  }, 60_000);
 });

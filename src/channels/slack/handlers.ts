@@ -210,6 +210,13 @@ export function registerSlackHandlers(bolt: BoltApp, deps: SlackDeps): void {
               body.response_url,
               'Only a Stepwise admin (role `admin` in the directory) can link channels.',
             );
+          // A team's cards and threads belong in a channel, never in a direct or group message.
+          if (
+            body.channel_id.startsWith('D') ||
+            body.channel_name === 'directmessage' ||
+            body.channel_name?.startsWith('mpdm-')
+          )
+            return reply(body.response_url, 'Link from the channel itself: run /transfer link there.');
           if (parsed.target === 'escalation') {
             await deps.refs.setSetting(escalationChannelSetting, body.channel_id);
             return reply(

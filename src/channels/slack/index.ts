@@ -29,12 +29,16 @@ export interface SlackSurface {
   stop(): Promise<void>;
 }
 
-/** Bolt's logger interface over pino: Bolt's lines carry no payloads at info level and above. */
+/**
+ * Bolt's logger interface over pino. Bolt's lines carry no payloads at info level and above; its debug lines
+ * print whole request bodies (a form's child name and date of birth), so they are dropped even when Stepwise
+ * itself logs at debug.
+ */
 function boltLogger(log: Logger): BoltLogger {
   const child = log.child({ component: 'bolt' });
   let level = LogLevel.INFO;
   return {
-    debug: (...m: unknown[]) => child.debug(m.map(String).join(' ')),
+    debug: () => {},
     info: (...m: unknown[]) => child.info(m.map(String).join(' ')),
     warn: (...m: unknown[]) => child.warn(m.map(String).join(' ')),
     error: (...m: unknown[]) =>

@@ -49,6 +49,8 @@ export interface TeamsLogic {
   ): Promise<{ status: number; body?: unknown }>;
   /** After the HTTP answer has gone: start delivering what the turn wrote, so it never delays the answer. */
   afterTurn(): void;
+  /** A turn failed outside the logic's own handling (a reply Teams refused, say): logs it, gives the apology. */
+  onTurnError(error: unknown): ActivityJson;
 }
 
 export interface TeamsAgentOptions {
@@ -198,6 +200,12 @@ export class TeamsAgent {
       ...(opts.tenantId ? { tenantId: opts.tenantId } : {}),
     } as AuthConfiguration;
     this.adapter = new CloudAdapter(this.authConfig);
+    // The SDK's own handler would show people a message meant for the bot's developer.
+    this.adapter.onTurnError = async (context, error) => {
+      const apology = logic.onTurnError(error);
+      if (context.activity.type === 'invoke') return; // answered with an error status; Teams says it failed
+      await context.sendActivity(Activity.fromObject({ type: 'message', ...apology })).catch(() => {}); // Teams itself may be what failed: the log has it
+    };
     this.handler = new StepwiseHandler(logic);
   }
 

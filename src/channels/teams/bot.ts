@@ -73,6 +73,21 @@ function userIds(activity: ActivityJson): string[] {
   return [from.id, from.aadObjectId].filter((x): x is string => typeof x === 'string' && x.length > 0);
 }
 
+/** The commands as typed in Teams: no slashes, and linking is by @mention in the channel itself. */
+const teamsHelp = helpText
+  .replaceAll('/', '')
+  .replace(
+    /• `transfer link[^\n]*/,
+    "• `@Stepwise link <team id>` (admins, in the team's channel): post that team's requests there; `@Stepwise link escalation` for escalations",
+  );
+
+/** A one-to-one chat with the bot: what is said there is seen by that person alone (a channel's answer is public). */
+function isPersonal(activity: ActivityJson): boolean {
+  return (
+    (activity.conversation as { conversationType?: string } | undefined)?.conversationType === 'personal'
+  );
+}
+
 /** The words of a message without the bot's @mention. */
 function commandText(activity: ActivityJson): string {
   return String(activity.text ?? '')
@@ -175,15 +190,23 @@ export function teamsLogic(deps: TeamsBotDeps): TeamsLogic {
     const [first = 'help', ...rest] = words.split(/\s+/).filter(Boolean);
     const word = first.toLowerCase().replace(/^\//, '');
     const arg = rest.join(' ');
-    if (word === 'help') return [text(helpText.replaceAll('/', ''))];
+    if (word === 'help') return [text(teamsHelp)];
     const person = await personOf(activity, helpers);
     try {
       if (word === 'link') {
         if (!person?.roles.includes('admin'))
           return [text('Only a Stepwise admin (role `admin` in the directory) can link channels.')];
+        // A team's cards and threads belong in its channel, never in one person's or a group's chat.
+        if (
+          (activity.conversation as { conversationType?: string } | undefined)?.conversationType !== 'channel'
+        )
+          return [text('Link from the team channel itself: @Stepwise link <team id> in that channel.')];
         return [await link(arg.trim(), reference)];
       }
       if (!person) return [text(notInDirectory())];
+      // Their chat with the bot, remembered on every message too: someone added to the directory after
+      // installing the app (or whose e-mail was not found then) gets their direct messages from now on.
+      if (isPersonal(activity)) await settings.setSetting(refKeys.person(person.id), reference);
       const kind = requestCommands[`/${word}` as keyof typeof requestCommands];
       if (kind) {
         const team = app.workflow.directory.team(person.teamId);
@@ -205,9 +228,13 @@ export function teamsLogic(deps: TeamsBotDeps): TeamsLogic {
       const now = deps.now();
       switch (parsed.sub) {
         case 'help':
-          return [text(helpText.replaceAll('/', ''))];
+          return [text(teamsHelp)];
         case 'status':
-          return [cardMessage(await statusCard(app, await app.workflow.get(parsed.ref), person, now))];
+          return [
+            cardMessage(
+              await statusCard(app, await app.workflow.get(parsed.ref), person, now, !isPersonal(activity)),
+            ),
+          ];
         case 'list':
           return [cardMessage(await listCard(app, person, parsed.scope, now))];
         case 'dispute':
@@ -443,8 +470,8 @@ export function teamsLogic(deps: TeamsBotDeps): TeamsLogic {
   const onInvoke: TeamsLogic['onInvoke'] = async (activity, _reference, helpers) => {
     const name = String(activity.name ?? '');
     const value = (activity.value ?? {}) as Record<string, unknown>;
-    const person = await personOf(activity, helpers);
     try {
+      const person = await personOf(activity, helpers);
       if (name === 'adaptiveCard/action') {
         if (!person) return messageAnswer(notInDirectory());
         return await cardAction(person, value);
@@ -468,5 +495,7 @@ export function teamsLogic(deps: TeamsBotDeps): TeamsLogic {
     deps.kick();
   };
 
-  return { onMessage, onInstall, onInvoke, afterTurn };
+  const onTurnError = (error: unknown) => text(explain(error, 'turn'));
+
+  return { onMessage, onInstall, onInvoke, afterTurn, onTurnError };
 }
