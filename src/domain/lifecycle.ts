@@ -94,6 +94,7 @@ export const actions = {
   },
   close: {
     from: [
+      'accepted', // only by a meeting's outcome (TransitionContext.meetingOutcome)
       'allocated',
       'handover_done',
       'declined',
@@ -120,6 +121,10 @@ export interface TransitionContext {
   resolution?: 'upheld' | 'overturned';
   /** Meetings the route requires that are not yet held. */
   openMeetings?: number;
+  /** A meeting's recorded outcome ends the request (Halton's final CIN meeting): it may end an accepted one. */
+  meetingOutcome?: boolean;
+  /** Who keeps the case when a meeting's outcome ends the request (Halton: the case remains open to CSC). */
+  holder?: 'sending' | 'receiving';
 }
 
 export type Transition = { ok: true; to: TransferState } | { ok: false; message: string };
@@ -143,6 +148,9 @@ export function transition(
     };
   }
   if (action === 'close') {
+    if (state === 'accepted' && !ctx.meetingOutcome) {
+      return { ok: false, message: `${ref} is ${stateLabels[state]}, so you cannot ${rule.verb} it now.` };
+    }
     if (state === 'submitted' && !ctx.notifyOnly) {
       return { ok: false, message: `${ref} is waiting for a decision; withdraw it instead of closing it.` };
     }
@@ -166,6 +174,7 @@ export function holderAfter(
   ctx: TransitionContext = {},
 ): 'sending' | 'receiving' {
   if (action === 'accept') return 'receiving';
+  if ((action === 'close' || action === 'withdraw') && ctx.holder) return ctx.holder;
   if (action === 'resolve') return ctx.resolution === 'overturned' ? 'receiving' : 'sending';
   return current;
 }

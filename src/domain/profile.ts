@@ -116,7 +116,10 @@ export const gateSchema = z.discriminatedUnion('kind', [
     message: z.string().min(1),
     blocking: z.boolean().default(true),
   }),
-  /** A date field must be at least this far after the moment of submission (e.g. 2 weeks' notice). */
+  /**
+   * A date field must be at least this far after the moment of submission (e.g. 2 weeks' notice), or after
+   * another date of the form (`after`: Halton's first MAP review, 2 weeks after the final CIN meeting).
+   */
   z.strictObject({
     kind: z.literal('notice'),
     id,
@@ -124,6 +127,7 @@ export const gateSchema = z.discriminatedUnion('kind', [
     when: conditionSchema.optional(),
     field: z.string(),
     atLeast: durationSchema,
+    after: z.string().optional(),
     message: z.string().min(1),
     blocking: z.boolean().default(true),
   }),
@@ -185,6 +189,11 @@ export const meetingSchema = z.strictObject({
         label: z.string().min(1),
         /** `close`: this outcome ends the transfer (e.g. the needs stay at level 3). */
         effect: z.enum(['none', 'close']).default('none'),
+        /**
+         * With `close`: who keeps the case afterwards. `sending` when the case stays where it was (Halton: it
+         * remains open to CSC, or closes there with universal services only); absent: whoever holds it now.
+         */
+        holder: z.enum(['sending', 'receiving']).optional(),
         /**
          * A date field of the route's form that this outcome agrees at the meeting (e.g. Halton's first MAP review):
          * asked for with the outcome when the request did not give it; the tasks anchored on it start then.

@@ -104,7 +104,9 @@ export function checkGates(route: Route, ctx: ConditionContext): GateOutcome[] {
     else {
       const at = fieldInstant(ctx.values[gate.field], ctx.calendar);
       if (!at) continue; // a missing date is the form's required-field error, not the gate's
-      const earliest = ctx.calendar.due(ctx.now, gate.atLeast);
+      const from = gate.after ? fieldInstant(ctx.values[gate.after], ctx.calendar) : ctx.now;
+      if (!from) continue; // likewise for the date it is measured from
+      const earliest = ctx.calendar.due(from, gate.atLeast);
       passed =
         ctx.values[gate.field]?.toString().length === 10
           ? (ctx.values[gate.field] as string) >= ctx.calendar.localDate(earliest)

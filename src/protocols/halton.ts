@@ -1,6 +1,6 @@
 /**
  * Halton: Level of Need Review (Step up / Step down) Protocol, the interface between Early Help (TAF / MAP)
- * and Children's Social Care. Source: shared/seeds/003_cb5f9c2c56a44ba2.txt.
+ * and Children's Social Care. Source: shared/seeds/002_98b1fd92a83de124.txt.
  */
 import type { ProfileInput } from '../domain/profile.ts';
 import {
@@ -193,13 +193,14 @@ export const haltonProfile: ProfileInput = {
           kind: 'notice',
           id: 'first-map-review-notice',
           description:
-            'The first MAP review is at least 2 weeks away, so the final CIN documentation can arrive 2 weeks before it',
+            'The first MAP review is at least 2 weeks after the final CIN meeting, so its documentation can arrive 2 weeks before the review',
           when: { field: 'first_map_review_date', present: true },
           field: 'first_map_review_date',
+          after: 'final_cin_meeting_at',
           atLeast: { amount: 2, unit: 'weeks' },
           message:
             'The final CIN meeting documentation must be received at least 2 weeks before the first MAP review: choose a ' +
-            'review date at least 2 weeks away.',
+            'review date at least 2 weeks after the final CIN meeting.',
         },
       ],
       meetings: [
@@ -215,6 +216,7 @@ export const haltonProfile: ProfileInput = {
               id: 'remain-level-3',
               label: 'Needs remain at level 3: the case remains open to CSC',
               effect: 'close',
+              holder: 'sending',
             },
             {
               id: 'step-down-map',
@@ -226,8 +228,14 @@ export const haltonProfile: ProfileInput = {
               id: 'universal-plus',
               label: 'Outstanding needs can be met via Universal Plus services',
               effect: 'close',
+              holder: 'sending',
             },
-            { id: 'universal-only', label: 'No outstanding needs: universal services only', effect: 'close' },
+            {
+              id: 'universal-only',
+              label: 'No outstanding needs: universal services only',
+              effect: 'close',
+              holder: 'sending',
+            },
           ],
           note: 'The outcome is agreed by all partners including the family.',
         },

@@ -1,7 +1,7 @@
 /**
  * Manchester: Social Work and Early Help Working Together: step up / step down between the MASH, the Contact
  * Centre, area Social Work teams and Early Help, and joint-worked cases. Source:
- * shared/seeds/002_98b1fd92a83de124.txt.
+ * shared/seeds/003_cb5f9c2c56a44ba2.txt.
  */
 import type { ProfileInput } from '../domain/profile.ts';
 import {

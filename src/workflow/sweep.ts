@@ -290,7 +290,8 @@ async function handleTimer(
     target,
     payload: { text },
   });
-  if (!t || ['closed', 'withdrawn'].includes(t.state))
+  // A finished transfer's only live timers are tasks its last meeting left (they are chased as usual).
+  if (!t || (['closed', 'withdrawn'].includes(t.state) && timer.kind !== 'task_due'))
     return { summary: 'nothing to do: the transfer is finished' };
   const route = w.route(t.routeId);
   const when = (d: Date) => w.calendar.localDateTime(d);

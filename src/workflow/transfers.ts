@@ -1234,11 +1234,23 @@ export class TransferWorkflow {
         () => ({
           changes: {
             meetingUpdates: [update],
-            settleTimers: { kinds: [...decisionTimerKinds, ...meetingTimerKinds], status: 'cancelled' },
+            // The meetings' chases end; the tasks the protocol sets after the meeting (Halton's Level of Need
+            // Review Form, whatever the outcome) still fall due.
+            settleTimers: {
+              kinds: [...decisionTimerKinds, ...meetingTimerKinds.filter((k) => k !== 'task_due')],
+              status: 'cancelled',
+            },
           },
           data: { ...logged, effect },
         }),
-        { transitionCtx: { openMeetings: 0 }, transfer: t },
+        {
+          transitionCtx: {
+            openMeetings: 0,
+            meetingOutcome: true,
+            ...(result?.holder ? { holder: result.holder } : {}),
+          },
+          transfer: t,
+        },
       );
     }
     const remaining = meetings.filter(
@@ -1329,7 +1341,8 @@ export class TransferWorkflow {
     const p = this.person(data.actor.personId);
     // Meetings and tasks are for anyone in the two teams, as for scheduling the handover.
     this.authorise(t, p, 'schedule_handover', null);
-    if (['closed', 'withdrawn'].includes(t.state))
+    // A task may still be done after the request has ended (a form completed after the final meeting).
+    if (['closed', 'withdrawn'].includes(t.state) && action !== 'task_done')
       throw new WorkflowError('refused', `${t.ref} is ${stateLabels[t.state]}.`);
     if (data.expectedVersion !== undefined && data.expectedVersion !== t.version)
       throw new WorkflowError('stale', this.staleMessage(t));

@@ -12,6 +12,7 @@ import { builtInProfile, type ProfileName } from '../../src/protocols/index.ts';
 import type { Database } from '../../src/store/database.ts';
 import { PrismaTransferStore } from '../../src/store/transfer-store.ts';
 import { WorkflowError } from '../../src/workflow/errors.ts';
+import { sweepDueTimers } from '../../src/workflow/sweep.ts';
 import { TransferWorkflow } from '../../src/workflow/transfers.ts';
 import { databaseKinds, freshDatabase } from '../support/databases.ts';
 
@@ -200,7 +201,43 @@ describe.each(databaseKinds)('council rules through the workflow on %s', (kind) 
       new Date('2026-12-03T12:00:00Z'),
     );
     expect(ended.state).toBe('withdrawn');
-    expect(await db.prisma.timer.count({ where: { transferId: t.id, status: 'pending' } })).toBe(0);
+    expect(ended.holder).toBe('sending');
+    // Only the Level of Need Review Form, due after the meeting whatever its outcome, is still to come.
+    const pending = await db.prisma.timer.findMany({ where: { transferId: t.id, status: 'pending' } });
+    expect(pending.map((x) => [x.kind, (x.payload as { task?: string }).task])).toEqual([
+      ['task_due', 'level-of-need-review-form'],
+    ]);
+  });
+
+  it('Halton: after the locality team has accepted, “remains open to CSC” ends the request with CSC holding the case, and the review form is still chased', async () => {
+    db = await freshDatabase(kind);
+    const { w, person } = await councilWorkflow(db, 'halton');
+    const { t, sw } = await haltonStepDown(w, person, '2026-12-03 10:00');
+    const route = w.route(t.routeId);
+    const accepted = await w.accept(
+      { actor: actor(person(route.to.service, 'team_manager')), ref: t.ref },
+      new Date('2026-11-24T10:00:00Z'),
+    );
+    expect([accepted.state, accepted.holder]).toEqual(['accepted', 'receiving']);
+    // Closing by hand while it waits for allocation is still refused.
+    await expect(w.close({ actor: actor(sw), ref: t.ref }, new Date('2026-11-25T10:00:00Z'))).rejects.toThrow(
+      /cannot close it now/,
+    );
+    const ended = await w.recordMeetingOutcome(
+      { actor: actor(sw), ref: t.ref, meeting: 'final-cin', outcome: 'held', result: 'remain-level-3' },
+      new Date('2026-12-03T12:00:00Z'),
+    );
+    expect([ended.state, ended.holder]).toEqual(['closed', 'sending']);
+    // The form is due 2 working days after the meeting (Monday 7 December) and chased then.
+    const store = new PrismaTransferStore(db.prisma);
+    const report = await sweepDueTimers(w, store, new Date('2026-12-08T10:00:00Z'));
+    expect(report.handled.filter((h) => h.ref === t.ref).map((h) => h.summary)).toEqual([
+      expect.stringMatching(/Level of Need Review Form.* overdue, chased/),
+    ]);
+    const chased = await db.prisma.outbox.findMany({ where: { transferId: t.id, kind: 'thread' } });
+    expect(
+      chased.some((m) => String((m.payload as { text: string }).text).includes('Level of Need Review Form')),
+    ).toBe(true);
   });
 
   it('Halton: a final CIN meeting that steps down to MAP agrees the first MAP review, and the final CIN documentation is due 2 weeks before it', async () => {

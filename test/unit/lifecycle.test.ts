@@ -80,3 +80,18 @@ describe('transfer lifecycle', () => {
     expect(holderAfter('sending', 'resolve', { resolution: 'upheld' })).toBe('sending');
   });
 });
+
+describe('a meeting outcome that ends the request', () => {
+  it('may end an accepted request, which closing by hand may not', () => {
+    expect(transition('accepted', 'close', 'SW-000001')).toMatchObject({ ok: false });
+    expect(transition('accepted', 'close', 'SW-000001', { meetingOutcome: true })).toEqual({
+      ok: true,
+      to: 'closed',
+    });
+  });
+
+  it('leaves the case with the side the outcome names', () => {
+    expect(holderAfter('receiving', 'close', { holder: 'sending' })).toBe('sending');
+    expect(holderAfter('receiving', 'close')).toBe('receiving');
+  });
+});

@@ -77,10 +77,11 @@ describe('Halton profile', () => {
     });
   });
 
-  it('Halton: the first MAP review is at least 2 weeks after submission', () => {
+  it('Halton: the first MAP review is at least 2 weeks after the final CIN meeting', () => {
     expect(byId(route('csc-to-map').gates, 'first-map-review-notice')).toMatchObject({
       kind: 'notice',
       field: 'first_map_review_date',
+      after: 'final_cin_meeting_at',
       atLeast: { amount: 2, unit: 'weeks' },
       blocking: true,
     });

@@ -93,11 +93,13 @@ describe('Halton rules', () => {
     expect(papers?.dueBy?.getTime()).toBeLessThanOrEqual(new Date('2026-12-14T09:00:00Z').getTime());
   });
 
-  it('Halton: a first MAP review less than 2 weeks after submission is blocked; 2 weeks is enough', () => {
-    expect(checkGates(cscToMap, stepDown({ first_map_review_date: '2026-12-06' }))).toEqual([
-      expect.objectContaining({ gate: 'first-map-review-notice', blocking: true }),
-    ]);
-    expect(checkGates(cscToMap, stepDown({ first_map_review_date: '2026-12-07' }))).toEqual([]);
+  it('Halton: a first MAP review less than 2 weeks after the final CIN meeting is blocked; 2 weeks is enough', () => {
+    // The meeting is on 2 December: its documentation must reach the MAP Navigator 2 weeks before the review.
+    for (const early of ['2026-12-07', '2026-12-15'])
+      expect(checkGates(cscToMap, stepDown({ first_map_review_date: early }))).toEqual([
+        expect.objectContaining({ gate: 'first-map-review-notice', blocking: true }),
+      ]);
+    expect(checkGates(cscToMap, stepDown({ first_map_review_date: '2026-12-16' }))).toEqual([]);
   });
 
   it('Halton: the Level of Need Review form is due 2 working days after the final CIN meeting', () => {
