@@ -766,14 +766,10 @@ export const manchesterProfile: ProfileInput = {
     {
       id: 'c-and-f-not-progressed',
       name: 'Child and Family Assessment not progressed (24 + 24 hours)',
+      // The first 24 hours are the request's own decision (after the MASH Team Manager discussion its gate
+      // asks for): a disagreement after that, or a decision not made in time, is escalated straight to senior
+      // management, so that the whole stays within 24 + 24 hours.
       stages: [
-        {
-          id: 'team-managers',
-          name: 'Team managers (within 24 hours)',
-          roles: { sending: ['team_manager'], receiving: ['team_manager'] },
-          who: 'The area Social Work team, the MASH Team Manager and the Early Help Hub resolve it within 24 hours.',
-          timeLimit: { amount: 24, unit: 'clock_hours' },
-        },
         {
           id: 'senior-management',
           name: 'Senior management (a further 24 hours)',
@@ -785,7 +781,7 @@ export const manchesterProfile: ProfileInput = {
           timeLimit: { amount: 24, unit: 'clock_hours' },
         },
       ],
-      note: 'Any decision not to progress to a Child and Family Assessment is resolved within 24 hours, and within a further 24 hours at senior management.',
+      note: 'Any decision not to progress to a Child and Family Assessment is resolved within 24 hours (the decision due on the request), and within a further 24 hours at senior management.',
     },
   ],
   defaultLadder: 'manchester-48-hours',

@@ -299,6 +299,8 @@ export function sampleDispute(
   resolved?: 'upheld' | 'overturned',
 ): DisputeRow {
   const ladder = ladderOf(c, route);
+  // "Escalated" is one rung up where there is one (Manchester's non-progressed assessment has one rung only).
+  stageIndex = Math.min(stageIndex, ladder.stages.length - 1);
   const stage = ladder.stages[stageIndex];
   if (!stage) throw new Error(`no stage ${stageIndex}`);
   return {

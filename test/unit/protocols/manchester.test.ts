@@ -81,8 +81,8 @@ describe('Manchester profile', () => {
     expect(r.decision.due).toEqual({ amount: 24, unit: 'clock_hours' });
     expect(r.ladder).toBe('c-and-f-not-progressed');
     const ladder = byId(p.ladders, 'c-and-f-not-progressed');
+    // The request's own 24 hours come first; a disagreement then has a further 24 at senior management.
     expect(ladder.stages.map((s) => [s.roles.sending, s.timeLimit])).toEqual([
-      [['team_manager'], { amount: 24, unit: 'clock_hours' }],
       [['service_manager', 'head_of_service'], { amount: 24, unit: 'clock_hours' }],
     ]);
   });

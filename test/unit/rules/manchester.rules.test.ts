@@ -107,27 +107,23 @@ describe('Manchester rules', () => {
     expect(overClockChange && calendar.localTime(overClockChange)).toBe('11:00');
   });
 
-  it('Manchester: a non-progressed assessment climbs its own ladder: 24 hours, then a further 24 hours at senior management', () => {
+  it('Manchester: a non-progressed assessment is decided within 24 hours, and a disagreement goes to senior management for a further 24', () => {
     expect(notProgressed.ladder).toBe('c-and-f-not-progressed');
     const l = ladder('c-and-f-not-progressed');
-    expect(l.stages.map((s) => s.timeLimit)).toEqual([
-      { amount: 24, unit: 'clock_hours' },
-      { amount: 24, unit: 'clock_hours' },
+    expect(l.stages.map((s) => [s.id, s.timeLimit])).toEqual([
+      ['senior-management', { amount: 24, unit: 'clock_hours' }],
     ]);
-    const disputed = new Date('2026-11-27T15:00:00Z'); // Friday
-    const first = stageAt(l, 0, disputed, calendar);
-    expect([first.dueAt.toISOString(), first.final]).toEqual(['2026-11-28T15:00:00.000Z', false]);
-    const second = nextStage(l, 0, first.dueAt, calendar);
-    expect([second?.stage.id, second?.dueAt.toISOString(), second?.final]).toEqual([
-      'senior-management',
-      '2026-11-29T15:00:00.000Z',
-      true,
-    ]);
-    expect(second?.stage.roles).toEqual({
+    const submitted = new Date('2026-11-26T15:00:00Z'); // Thursday
+    const decisionBy = decisionDue(notProgressed, submitted, calendar);
+    expect(decisionBy?.toISOString()).toBe('2026-11-27T15:00:00.000Z');
+    // Disputed as the decision falls due: senior management's 24 hours end 48 hours after the request.
+    const first = stageAt(l, 0, decisionBy as Date, calendar);
+    expect([first.dueAt.toISOString(), first.final]).toEqual(['2026-11-28T15:00:00.000Z', true]);
+    expect(first.stage.roles).toEqual({
       sending: ['service_manager', 'head_of_service'],
       receiving: ['service_manager', 'head_of_service'],
     });
-    expect(nextStage(l, 1, disputed, calendar)).toBeNull();
+    expect(nextStage(l, 0, first.dueAt, calendar)).toBeNull();
   });
 
   it('Manchester: allocations meetings are on Thursdays in each hub; the next one after Monday is that Thursday', () => {
