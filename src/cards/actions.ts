@@ -13,7 +13,7 @@
  * - Extra keys name what the verb acts on: `meeting` (the meeting key) for `schedule_meeting` (a slot picked:
  *   confirmed at once), `propose_meeting` (a time put forward), `confirm_meeting` (someone else agrees it) and
  *   `meeting_outcome`; `at` (an ISO instant) on a meeting slot; `form` (a {@link FormName}) for
- *   `open_form`.
+ *   `open_form`; `task` (the route's task id) for `complete_task`.
  * - Inputs are merged in by the surface: on Teams the submitted value is `data` plus the card's inputs, keyed
  *   by input id; on Slack a modal's inputs come from `view.state.values` (see `slackStateToInputs`), keyed by
  *   the same ids (block_id = input id).
@@ -47,6 +47,7 @@ export const actionVerbs = [
   'propose_meeting',
   'confirm_meeting',
   'meeting_outcome',
+  'complete_task',
   'open_form',
   'start',
 ] as const;
@@ -111,6 +112,7 @@ export const actionPayloadSchema = z.discriminatedUnion('action', [
   z.looseObject({ action: z.literal('propose_meeting'), ...onTransfer, meeting: meetingKey }),
   z.looseObject({ action: z.literal('confirm_meeting'), ...onTransfer, meeting: meetingKey }),
   z.looseObject({ action: z.literal('meeting_outcome'), ...onTransfer, meeting: meetingKey }),
+  z.looseObject({ action: z.literal('complete_task'), ...onTransfer, task: z.string().min(1).max(64) }),
   z.looseObject({
     action: z.literal('open_form'),
     ...onTransfer,

@@ -44,6 +44,7 @@ import type {
   Flag,
   MeetingRow,
   Side,
+  TaskState,
   TransferRow,
   TransferStore,
 } from '../workflow/ports.ts';
@@ -324,6 +325,42 @@ export interface RequestCardInput {
   calendar: WorkingCalendar;
   meetings?: readonly MeetingRow[];
   dispute?: DisputeRow | null;
+  /** The route's tasks that have started (their deadlines), open or done. */
+  tasks?: readonly TaskState[];
+}
+
+/**
+ * The route's started tasks, numbered, each open one with its "done" button (a task's label is the protocol's
+ * words, never the case's). Anyone in the two teams may mark one done, also after the request has ended.
+ */
+function taskList(input: RequestCardInput, route: Route, v: ChannelView, rules: TransferWorkflow) {
+  const viewer = input.viewer;
+  const mayMark =
+    !viewer ||
+    viewer.teamId === v.sendingTeamId ||
+    viewer.teamId === v.receivingTeamId ||
+    v.allocation?.workerId === viewer.id;
+  const rows: { title: string; value: string }[] = [];
+  const buttons: Button[] = [];
+  for (const state of input.tasks ?? []) {
+    if (state.status === 'cancelled') continue;
+    const rule = route.tasks.find((x) => x.id === state.task);
+    if (!rule) continue;
+    const n = rows.length + 1;
+    const team = rules.teamName(rule.owner === 'sending' ? v.sendingTeamId : v.receivingTeamId);
+    const open = state.status !== 'met';
+    rows.push({
+      title: `Task ${n}`,
+      value: `${rule.label}. ${open ? `Due ${formatWhen(state.dueAt, input.calendar.timeZone)} (${team})` : 'Done'}`,
+    });
+    if (open && mayMark)
+      buttons.push({
+        title: `Task ${n} done`,
+        style: 'default',
+        data: actionData('complete_task', v, { task: rule.id }),
+      });
+  }
+  return { rows, buttons };
 }
 
 /** The card in the receiving channel, built from {@link channelView} only (no free text, no identity). */
@@ -344,6 +381,7 @@ export function requestCardData(input: RequestCardInput) {
     dispute: input.dispute ?? null,
   });
   const { buttons, forms } = allowedActions(input, route, v, rules);
+  const tasks = taskList(input, route, v, rules);
   const holderTeam = v.holder === 'receiving' ? v.receivingTeamId : v.sendingTeamId;
   const stateLabel = stateLabels[v.state];
   return {
@@ -367,7 +405,9 @@ export function requestCardData(input: RequestCardInput) {
     frontDoorText: route.frontDoor
       ? `Passes the front door: ${profile.services.find((s) => s.id === route.frontDoor)?.name ?? route.frontDoor}`
       : '',
-    buttons,
+    hasTasks: tasks.rows.length > 0,
+    tasks: tasks.rows,
+    buttons: [...buttons, ...tasks.buttons],
     forms,
   };
 }

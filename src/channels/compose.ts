@@ -40,9 +40,15 @@ function basics(app: App, now: Date) {
   return { profile: app.profile, directory: app.workflow.directory, calendar: app.calendar, now };
 }
 
-/** A transfer's meetings and open dispute, in one read. */
+/** A transfer's meetings, open dispute and tasks, in one read. */
 async function meetingsAndDispute(app: App, t: TransferRow) {
-  return (await app.store.load(t.id, { meetings: true, dispute: true })) ?? { meetings: [], dispute: null };
+  return (
+    (await app.store.load(t.id, { meetings: true, dispute: true, tasks: true })) ?? {
+      meetings: [],
+      dispute: null,
+      tasks: [],
+    }
+  );
 }
 
 /** The request card as it should look now: for the channel (the deciders' actions), or for one person. */
@@ -52,10 +58,17 @@ export async function requestCard(
   now: Date,
   viewer?: Person,
 ): Promise<AdaptiveCardJson> {
-  const { meetings, dispute } = await meetingsAndDispute(app, t);
+  const { meetings, dispute, tasks } = await meetingsAndDispute(app, t);
   return renderCard(
     'request-card',
-    requestCardData({ ...basics(app, now), transfer: t, meetings, dispute, ...(viewer ? { viewer } : {}) }),
+    requestCardData({
+      ...basics(app, now),
+      transfer: t,
+      meetings,
+      dispute,
+      tasks,
+      ...(viewer ? { viewer } : {}),
+    }),
   );
 }
 

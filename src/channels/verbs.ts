@@ -54,6 +54,8 @@ export function runVerb(
       return w.confirmMeeting(s(['meeting']), now);
     case 'meeting_outcome':
       return w.recordMeetingOutcome(s(['meeting', 'outcome', 'result', 'reason', 'at', 'agreed']), now);
+    case 'complete_task':
+      return w.completeTask(s(['task', 'note']), now);
     default:
       throw new WorkflowError('invalid', 'That button does not do anything on its own.');
   }

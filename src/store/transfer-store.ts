@@ -16,6 +16,7 @@ import type {
   NewTimer,
   NewTransfer,
   SweepAction,
+  TaskState,
   TimerKind,
   TimerRow,
   TransferFilter,
@@ -97,6 +98,11 @@ const openDisputeOf = (transferId: string) =>
   `'status', d.status, 'resolution', d.resolution, 'createdAt', d.created_at, 'resolvedAt', d.resolved_at) ` +
   `FROM dispute d WHERE d.transfer_id = ${transferId} AND d.status = 'open' ORDER BY d.created_at DESC LIMIT 1`;
 
+/** A transfer's tasks (their deadline timers) as a JSON array, soonest first. */
+const tasksOf = (transferId: string) =>
+  `SELECT coalesce(json_agg(json_build_object('task', tm.payload->>'task', 'status', tm.status, 'dueAt', tm.due_at) ` +
+  `ORDER BY tm.due_at), '[]') FROM timer tm WHERE tm.transfer_id = ${transferId} AND tm.kind = 'task_due'`;
+
 function meetingFrom(m: Record<string, unknown>): MeetingRow {
   return {
     ...(m as unknown as MeetingRow),
@@ -136,13 +142,14 @@ export class PrismaTransferStore implements TransferStore {
 
   async load(
     refOrId: string,
-    what: { meetings?: boolean; dispute?: boolean },
+    what: { meetings?: boolean; dispute?: boolean; tasks?: boolean },
   ): Promise<LoadedTransfer | null> {
     // Raw SQL, one JSON value: the read every command starts with, without the query compiler's cost.
     const rows = await this.db.$queryRawUnsafe<{ j: unknown }[]>(
       `SELECT json_build_object('t', ${transferJson}` +
         (what.meetings ? `, 'meetings', (${meetingsOf('t.id')})` : '') +
         (what.dispute ? `, 'dispute', (${openDisputeOf('t.id')})` : '') +
+        (what.tasks ? `, 'tasks', (${tasksOf('t.id')})` : '') +
         `) AS j FROM transfer t WHERE ${whereRef(refOrId)}`,
       refKey(refOrId),
     );
@@ -151,11 +158,13 @@ export class PrismaTransferStore implements TransferStore {
       t: TransferModel;
       meetings?: Record<string, unknown>[];
       dispute?: Record<string, unknown>;
+      tasks?: { task: string; status: TaskState['status']; dueAt: string }[];
     }>(rows[0].j);
     return {
       transfer: toRow(j.t),
       meetings: (j.meetings ?? []).map(meetingFrom),
       dispute: j.dispute ? disputeFrom(j.dispute) : null,
+      tasks: (j.tasks ?? []).map((x) => ({ ...x, dueAt: new Date(x.dueAt) })),
     };
   }
 

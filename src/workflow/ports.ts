@@ -191,12 +191,23 @@ export interface LoadedTransfer {
   transfer: TransferRow;
   meetings: MeetingRow[];
   dispute: DisputeRow | null;
+  tasks: TaskState[];
+}
+
+/** One of the route's tasks as its timer has it: open (`pending`, or `done` once chased), `met`, or `cancelled`. */
+export interface TaskState {
+  task: string;
+  status: TimerRow['status'];
+  dueAt: Date;
 }
 
 export interface TransferStore {
   find(refOrId: string): Promise<TransferRow | null>;
-  /** The transfer with its meetings and/or its open dispute, in one read (what is not asked for is empty). */
-  load(refOrId: string, what: { meetings?: boolean; dispute?: boolean }): Promise<LoadedTransfer | null>;
+  /** The transfer with its meetings, its open dispute and/or its tasks, in one read (what is not asked for is empty). */
+  load(
+    refOrId: string,
+    what: { meetings?: boolean; dispute?: boolean; tasks?: boolean },
+  ): Promise<LoadedTransfer | null>;
   list(filter: TransferFilter): Promise<TransferRow[]>;
   meetings(transferId: string): Promise<MeetingRow[]>;
   openDispute(transferId: string): Promise<DisputeRow | null>;

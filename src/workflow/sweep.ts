@@ -395,7 +395,8 @@ async function handleTimer(
         decide = ` No time is confirmed and none is left before the deadline: ${managers.map((p) => p.name).join(' or ') || `the manager of ${w.teamName(t.receivingTeamId)}`} must decide whether to hold it late or record why not.`;
       }
     }
-    const text = `${t.ref}: ${what ?? 'a required step'} was due ${w.calendar.localDate(timer.dueAt)} and is not recorded as done (${w.calendar.describe(now, timer.dueAt, 'working_hours')}).${decide}`;
+    const how = timer.kind === 'task_due' ? ' Mark it done on the request card once it is.' : '';
+    const text = `${t.ref}: ${what ?? 'a required step'} was due ${w.calendar.localDate(timer.dueAt)} and is not recorded as done (${w.calendar.describe(now, timer.dueAt, 'working_hours')}).${decide}${how}`;
     const people = new Set([t.requesterId, ...(t.allocation?.workerId ? [t.allocation.workerId] : [])]);
     return {
       summary: `${t.ref}: ${what ?? timer.kind} overdue, chased`,

@@ -4,7 +4,9 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { requestCardData } from '../../src/cards/view.ts';
 import { WorkingCalendar } from '../../src/domain/calendar.ts';
+import type { Person } from '../../src/domain/directory.ts';
 import { Directory, directoryFileSchema, directoryFromFile } from '../../src/domain/directory.ts';
 import type { Role } from '../../src/domain/roles.ts';
 import { demoDirectoryPath } from '../../src/protocols/directories/index.ts';
@@ -236,8 +238,45 @@ describe.each(databaseKinds)('council rules through the workflow on %s', (kind) 
     ]);
     const chased = await db.prisma.outbox.findMany({ where: { transferId: t.id, kind: 'thread' } });
     expect(
-      chased.some((m) => String((m.payload as { text: string }).text).includes('Level of Need Review Form')),
+      chased.some((m) =>
+        String((m.payload as { text: string }).text).includes('Mark it done on the request card'),
+      ),
     ).toBe(true);
+    // The closed request's card still lists the form, with its button; pressed, the form is done.
+    const card = async () => {
+      const loaded = await store.load(t.id, { tasks: true });
+      if (!loaded) throw new Error('no transfer');
+      return requestCardData({
+        transfer: loaded.transfer,
+        profile: w.profile,
+        directory: w.directory,
+        calendar: w.calendar,
+        now: new Date('2026-12-08T11:00:00Z'),
+        tasks: loaded.tasks,
+        viewer: w.directory.person(person(route.to.service, 'team_manager')) as Person,
+      });
+    };
+    const before = await card();
+    expect(before.tasks).toEqual([
+      { title: 'Task 1', value: expect.stringMatching(/^Complete the Eclipse.*\. Due /) },
+    ]);
+    const button = before.buttons.find((b) => b.title === 'Task 1 done');
+    expect(button?.data).toMatchObject({ action: 'complete_task', task: 'level-of-need-review-form' });
+    await w.completeTask(
+      {
+        actor: actor(person(route.to.service, 'team_manager')),
+        ref: t.id,
+        task: 'level-of-need-review-form',
+        expectedVersion: Number(button?.data.version),
+      },
+      new Date('2026-12-08T11:00:00Z'),
+    );
+    const after = await card();
+    expect(after.tasks).toEqual([{ title: 'Task 1', value: expect.stringMatching(/\. Done$/) }]);
+    expect(after.buttons).toEqual([]);
+    expect(
+      await db.prisma.timer.count({ where: { transferId: t.id, status: { in: ['pending', 'done'] } } }),
+    ).toBe(0);
   });
 
   it('Halton: a final CIN meeting that steps down to MAP agrees the first MAP review, and the final CIN documentation is due 2 weeks before it', async () => {

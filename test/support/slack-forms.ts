@@ -37,8 +37,11 @@ export function answerFor(
     case 'number':
       return '3';
     case 'date':
-      // Past dates for what has happened (consent given), three weeks ahead for what is planned (meetings, reviews).
-      return id === 'child_dob' ? child.dob : id === 'consent.given_on' ? daysFromNow(-3) : daysFromNow(21);
+      // Past dates for what has happened (consent given), three weeks ahead for what is planned (meetings), and
+      // six weeks for a review that follows a meeting (Halton's first MAP review, 2 weeks after the final CIN).
+      if (id === 'child_dob') return child.dob;
+      if (id === 'consent.given_on') return daysFromNow(-3);
+      return daysFromNow(/review/.test(id) ? 42 : 21);
     case 'time':
       return '10:30';
     case 'choice':

@@ -428,3 +428,44 @@ describe('request form', () => {
     ).toEqual({ at: '2026-06-01T09:30:00.000Z' });
   });
 });
+
+describe('request card tasks', () => {
+  const halton = council('halton');
+  const cscToMap = route(halton, 'csc-to-map');
+  const due = new Date('2026-12-07T17:00:00Z');
+  const tasks = [
+    { task: 'level-of-need-review-form', status: 'pending' as const, dueAt: due },
+    { task: 'final-cin-documentation', status: 'met' as const, dueAt: due },
+    { task: 'final-cin-documentation', status: 'cancelled' as const, dueAt: due },
+  ];
+
+  it('lists the started tasks, open or done, and offers “done” on the open ones, also once the request has ended', () => {
+    const t = sampleTransfer(halton, cscToMap, 'closed');
+    const data = requestCardData({ ...halton, transfer: t, now, tasks });
+    expect(data.hasTasks).toBe(true);
+    expect(data.tasks.map((x) => x.title)).toEqual(['Task 1', 'Task 2']);
+    expect(data.tasks[0]?.value).toMatch(
+      /^Complete the Eclipse EARLY HELP: Level of Need Review Form.*\. Due /,
+    );
+    expect(data.tasks[1]?.value).toMatch(/\. Done$/);
+    expect(data.buttons.map((b) => [b.title, b.data.action, b.data.task])).toEqual([
+      ['Task 1 done', 'complete_task', 'level-of-need-review-form'],
+    ]);
+    const [button] = data.buttons;
+    expect(actionPayloadSchema.parse(button?.data)).toMatchObject({ transferId: t.id, version: t.version });
+    const card = JSON.stringify(renderCard('request-card', data));
+    expect(card).toContain('"id":"tasks"');
+    expect(card).toContain('Task 1 done');
+  });
+
+  it('shows no “done” button to someone outside the two teams', () => {
+    const t = sampleTransfer(halton, cscToMap, 'closed');
+    const outsider = halton.directory.people.find(
+      (p) => p.teamId !== t.sendingTeamId && p.teamId !== t.receivingTeamId,
+    );
+    if (!outsider) throw new Error('no one outside the two teams');
+    const data = requestCardData({ ...halton, transfer: t, now, tasks, viewer: outsider });
+    expect(data.tasks).toHaveLength(2);
+    expect(data.buttons).toEqual([]);
+  });
+});
