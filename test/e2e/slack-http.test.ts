@@ -94,6 +94,18 @@ describe('people', () => {
     expect(answer.text).toMatch(/not in the Stepwise directory/);
     expect(answer.response_type).toBe('ephemeral');
     expect(h.fake.callsTo('views.open')).toHaveLength(before);
+    // Slack failing the lookup is not the same as not knowing the person: they are asked to try again.
+    h.fake.failNext('users.info', { status: 503 });
+    await h.post(
+      slashCommandBody({
+        command: '/stepup',
+        userId: 'U0STRANGER',
+        responseUrl: h.fake.responseUrl('lookup-failed'),
+      }),
+    );
+    expect((await h.responseFor('lookup-failed')).text).toMatch(
+      /^Stepwise could not check who you are with Slack/,
+    );
   });
 
   it('a Slack user with no id in the directory is matched by their profile e-mail and remembered', async () => {
@@ -221,6 +233,27 @@ describe('deciding on the card', () => {
     );
     const dmButtons = SlackHarness.buttons((dm?.args.blocks as never) ?? []).map((x) => x.action_id);
     expect(dmButtons).toContain('open_form:resubmit');
+    // An answer too long to take is refused to the requester alone, in the thread.
+    const tooLong = JSON.stringify({
+      type: 'event_callback',
+      team_id: 'T0TEAM',
+      api_app_id: 'A0TESTAPP',
+      event_id: 'Ev00',
+      event_time: Math.floor(Date.now() / 1000),
+      event: {
+        type: 'message',
+        channel,
+        user: requester.slackUser,
+        text: 'x'.repeat(5000),
+        ts: '1700000998.000100',
+        thread_ts: card.ts,
+      },
+    });
+    expect((await h.post(tooLong, { contentType: 'application/json' })).status).toBe(200);
+    const [refused] = await h.fake.waitFor('chat.postEphemeral', 1, (c) => c.args.thread_ts === card.ts);
+    expect(refused?.args.user).toBe(requester.slackUser);
+    expect(String(refused?.args.text)).toMatch(/^Your answer was not taken: /);
+    expect((await h.server.app.store.find(ref))?.state).toBe('more_info_requested');
     // The answer typed in the card's thread.
     const event = JSON.stringify({
       type: 'event_callback',

@@ -309,6 +309,17 @@ describe('Teams: the bot on POST /api/messages', () => {
       (c) => c.conversation === personal('stranger').id,
     );
     expect(String(refused.activity.text)).toMatch(/^You are not in the Stepwise directory/);
+    // When Teams cannot answer the lookup, they are told to try again, not that they are unknown.
+    connector.members.set('29:busy', { name: 'Busy', status: 503 });
+    await post({
+      ...activity('x', personal('busy'), { type: 'message', text: 'transfer list' }),
+      from: { id: '29:busy', name: 'Busy' },
+    });
+    const later = await connector.waitFor(
+      'the busy lookup’s answer',
+      (c) => c.conversation === personal('busy').id,
+    );
+    expect(String(later.activity.text)).toMatch(/^Stepwise could not check who you are with Teams just now/);
   });
 
   it('a manager without a personal install is @mentioned in their team’s channel, without the message’s words', async () => {

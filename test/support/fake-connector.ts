@@ -22,8 +22,11 @@ export interface FakeConnector {
   /** The next `count` calls are answered with `status` (and a Retry-After of 1 s for 429). */
   failNext(status: 412 | 429 | 500 | 502 | 503 | 504, count?: number): void;
   failed: number;
-  /** The members Teams would describe (GET /v3/conversations/{id}/members/{user}), by Teams user id. */
-  members: Map<string, { name: string; email?: string; userPrincipalName?: string }>;
+  /**
+   * The members Teams would describe (GET /v3/conversations/{id}/members/{user}), by Teams user id; one with a
+   * `status` is answered with that HTTP status instead (Teams failing the lookup).
+   */
+  members: Map<string, { name: string; email?: string; userPrincipalName?: string; status?: number }>;
   waitFor(what: string, test: (c: ConnectorCall) => boolean, timeoutMs?: number): Promise<ConnectorCall>;
   /** The card attachment of the latest version of a sent activity (its updates applied). */
   latestCard(id: string): Record<string, unknown> | undefined;
@@ -39,7 +42,10 @@ async function body(req: IncomingMessage): Promise<Record<string, unknown>> {
 
 export async function startFakeConnector(): Promise<FakeConnector> {
   const calls: ConnectorCall[] = [];
-  const members = new Map<string, { name: string; email?: string; userPrincipalName?: string }>();
+  const members = new Map<
+    string,
+    { name: string; email?: string; userPrincipalName?: string; status?: number }
+  >();
   let failures: { status: number; left: number } | null = null;
   let next = 1;
   const state = { failed: 0 };
@@ -53,6 +59,7 @@ export async function startFakeConnector(): Promise<FakeConnector> {
     if (req.method === 'GET' && member) {
       const id = decodeURIComponent(member[1] ?? '');
       const known = members.get(id);
+      if (known?.status) return send(known.status, { error: { code: 'ServiceError' } });
       return known
         ? send(200, { id, ...known })
         : send(404, { error: { code: 'MemberNotFoundInConversation' } });

@@ -97,8 +97,14 @@ export function registerSlackHandlers(bolt: BoltApp, deps: SlackDeps): void {
       const info = await client.users.info({ user: userId });
       email = info.user?.profile?.email;
     } catch (e) {
+      // Slack does not know the user: not in the directory. Anything else (rate limited, Slack down, a missing
+      // scope) is a failed lookup, and the person is told to try again rather than that they are unknown.
+      if ((e as { data?: { error?: string } }).data?.error === 'user_not_found') return null;
       log.warn({ err: { message: firstLine(e) } }, 'slack: users.info failed');
-      return null;
+      throw new WorkflowError(
+        'unknown_person',
+        'Stepwise could not check who you are with Slack just now, so nothing has changed. Please try again in a minute.',
+      );
     }
     const person = email ? app().workflow.directory.byEmail(email) : undefined;
     if (!person) return null;
@@ -459,16 +465,30 @@ export function registerSlackHandlers(bolt: BoltApp, deps: SlackDeps): void {
       const t = await a.store.find(transferId);
       if (t?.state !== 'more_info_requested') return;
       const person = await personOf(m.user, client);
+      // Others talk in the thread too: only the sending side's messages are answers.
       if (!person || !a.workflow.isSender(t, person)) return;
-      await a.workflow.resubmit(
-        {
-          actor: { personId: person.id, surface: 'slack' },
-          ref: t.id,
-          expectedVersion: t.version,
-          answer: m.text,
-        },
-        deps.now(),
-      );
+      try {
+        await a.workflow.resubmit(
+          {
+            actor: { personId: person.id, surface: 'slack' },
+            ref: t.id,
+            expectedVersion: t.version,
+            answer: m.text,
+          },
+          deps.now(),
+        );
+      } catch (e) {
+        // Said to them alone, in the thread: their answer did not count, and why.
+        await client.chat
+          .postEphemeral({
+            channel: m.channel,
+            user: m.user,
+            thread_ts: m.thread_ts,
+            text: `Your answer was not taken: ${explain(e, { event: 'message' })}`,
+          })
+          .catch(() => undefined);
+        return;
+      }
       deps.kick();
     } catch (e) {
       explain(e, { event: 'message' });

@@ -23,7 +23,10 @@ export type ActivityJson = Record<string, unknown> & { type?: string; id?: strin
 
 /** What a turn can ask Teams besides the activity itself. */
 export interface TurnHelpers {
-  /** The sender's e-mail (or user principal name) from the team's or chat's member list, if Teams gives one. */
+  /**
+   * The sender's e-mail (or user principal name) from the team's or chat's member list, if Teams gives one.
+   * Throws a ConnectorError when Teams could not be asked (not for a member it does not know).
+   */
   memberEmail(): Promise<string | undefined>;
 }
 
@@ -116,8 +119,10 @@ const helpers = (context: TurnContext): TurnHelpers => ({
     try {
       const member = await TeamsInfo.getMember(context, from);
       return member.email ?? member.userPrincipalName ?? undefined;
-    } catch {
-      return undefined;
+    } catch (e) {
+      const failed = toConnectorError(e) as ConnectorError;
+      if (failed.status === 404) return undefined; // not a member Teams can describe
+      throw failed; // Teams busy or refusing: not the same as "not in the directory"
     }
   },
 });

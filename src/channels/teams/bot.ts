@@ -22,7 +22,7 @@ import type { TransferRow } from '../../workflow/ports.ts';
 import { CommandUsageError, helpText, parseTransferCommand, requestCommands } from '../commands.ts';
 import { emergencyCard, formData, listCard, requestCard, requestFormCard, statusCard } from '../compose.ts';
 import { type Fields, runVerb, startRequest, stringInputs } from '../verbs.ts';
-import type { ActivityJson, TeamsLogic, TurnHelpers } from './agent.ts';
+import { type ActivityJson, ConnectorError, type TeamsLogic, type TurnHelpers } from './agent.ts';
 import { attachment, forTeamsMessage, statusOnly } from './cards.ts';
 
 /** Where Stepwise keeps the conversation references it may post to later (the setting table). */
@@ -129,6 +129,10 @@ export function teamsLogic(deps: TeamsBotDeps): TeamsLogic {
     if (e instanceof WorkflowError) return e.message;
     if (e instanceof CommandUsageError) return e.message;
     if (e instanceof z.ZodError) return e.issues.map((i) => i.message).join('; ');
+    if (e instanceof ConnectorError) {
+      log.warn({ context, err: { message: e.message } }, 'teams: the connector did not answer a lookup');
+      return 'Stepwise could not check who you are with Teams just now, so nothing has changed. Please try again in a minute.';
+    }
     log.error(
       {
         context,
