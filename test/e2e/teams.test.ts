@@ -381,6 +381,31 @@ describe('Teams: the bot on POST /api/messages', () => {
     );
   });
 
+  it('a decision form sent with a problem comes back in the dialog, filled in, with the problem on top', async () => {
+    const t = await server.app.workflow.start(stepUpToMash(), new Date());
+    const open = { action: 'open_form', form: 'request-info', transferId: t.id, version: t.version };
+    const fetched = await invoke('mo', inChannel(channels.mash), 'task/fetch', { data: open });
+    expect((fetched.json as { task: { type: string } }).task.type).toBe('continue');
+    const question = `Which school? ${'x'.repeat(3000)}`;
+    const sent = await invoke('mo', inChannel(channels.mash), 'task/submit', {
+      data: {
+        action: 'request_info',
+        transferId: t.id,
+        version: t.version,
+        'request_info.question': question,
+      },
+    });
+    const task = (
+      sent.json as { task: { type: string; value: { card: { content: Record<string, unknown> } } } }
+    ).task;
+    expect(task.type).toBe('continue');
+    const card = task.value.card.content as { body: Record<string, unknown>[] };
+    expect(card.body[0]).toMatchObject({ type: 'TextBlock', text: expect.stringMatching(/too long/) });
+    const input = JSON.stringify(card).includes(JSON.stringify(question));
+    expect(input).toBe(true);
+    expect((await server.app.store.find(t.id))?.state).toBe('submitted');
+  });
+
   it('link works only in a channel, and help says how to link in Teams', async () => {
     const before = connector.calls.length;
     await post(activity('ada', personal('ada'), { type: 'message', text: 'link school' }));

@@ -23,7 +23,7 @@ import { CommandUsageError, helpText, parseTransferCommand, requestCommands } fr
 import { emergencyCard, formData, listCard, requestCard, requestFormCard, statusCard } from '../compose.ts';
 import { type Fields, runVerb, startRequest, stringInputs } from '../verbs.ts';
 import { type ActivityJson, ConnectorError, type TeamsLogic, type TurnHelpers } from './agent.ts';
-import { attachment, forTeamsMessage, statusOnly } from './cards.ts';
+import { attachment, forTeamsMessage, refilled, statusOnly } from './cards.ts';
 
 /** Where Stepwise keeps the conversation references it may post to later (the setting table). */
 export const refKeys = {
@@ -385,12 +385,36 @@ export function teamsLogic(deps: TeamsBotDeps): TeamsLogic {
     }
     if (payload.action === 'open_form')
       return dialogMessage('That button opens a form; it does not submit one.');
-    const t = await run(
-      person,
-      payload as Fields & { action: string; transferId: string; version: number },
-      data,
-    );
-    return dialogMessage(`Done: ${t.ref} is updated.`);
+    try {
+      const t = await run(
+        person,
+        payload as Fields & { action: string; transferId: string; version: number },
+        data,
+      );
+      return dialogMessage(`Done: ${t.ref} is updated.`);
+    } catch (e) {
+      // A problem with what was typed: the same form again, filled in, with the problems on top.
+      const form =
+        formNames.find((f) => formVerb[f] === payload.action) ??
+        (payload.action === 'schedule_meeting' ? 'meeting-time' : undefined);
+      if (!(e instanceof WorkflowError && e.fieldErrors.length && form)) throw e;
+      const t = await app.workflow.get(payload.transferId);
+      const again = await formData(form, {
+        app,
+        transfer: t,
+        meetings: await app.store.meetings(t.id),
+        meetingKey: typeof data.meeting === 'string' ? data.meeting : undefined,
+      });
+      if (!again) throw e;
+      return dialog(
+        t.ref,
+        refilled(
+          renderCard(`forms/${form}`, again),
+          stringInputs(data),
+          e.fieldErrors.map((f) => f.message),
+        ),
+      );
+    }
   };
 
   const run = async (

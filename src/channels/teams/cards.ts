@@ -48,6 +48,29 @@ export function withRefresh(
   return { ...withButton, refresh: { action: refresh, userIds: users } };
 }
 
+/**
+ * A dialog's form again, as it was sent: each input keeps what was typed (a dialog keeps nothing by itself),
+ * and the problems are listed on top, so nothing has to be typed twice.
+ */
+export function refilled(
+  card: AdaptiveCardJson,
+  values: Readonly<Record<string, string>>,
+  problems: readonly string[],
+): AdaptiveCardJson {
+  const fill = (x: unknown): unknown => {
+    if (Array.isArray(x)) return x.map(fill);
+    if (!x || typeof x !== 'object') return x;
+    const el = Object.fromEntries(Object.entries(x).map(([k, v]) => [k, fill(v)])) as CardElement;
+    const id = typeof el.id === 'string' ? el.id : undefined;
+    if (typeof el.type === 'string' && el.type.startsWith('Input.') && id && values[id] !== undefined)
+      el.value = values[id];
+    return el;
+  };
+  const body = fill(card.body) as CardElement[];
+  const warning = { type: 'TextBlock', text: problems.join('\n\n'), color: 'attention', wrap: true };
+  return { ...card, body: [warning, ...body] };
+}
+
 /** A card as a message attachment. */
 export function attachment(card: AdaptiveCardJson) {
   return { contentType: cardContentType, content: card };
