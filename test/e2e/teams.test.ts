@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../src/server/main.ts';
+import { RetryableSendError } from '../../src/workflow/outbox.ts';
 import { cardButtons, type FakeConnector, startFakeConnector } from '../support/fake-connector.ts';
 import { stepUpToMash } from '../support/hackney-fixture.ts';
 import { startTestServer } from '../support/test-server.ts';
@@ -322,9 +323,10 @@ describe('Teams: the bot on POST /api/messages', () => {
     expect(String(later.activity.text)).toMatch(/^Stepwise could not check who you are with Teams just now/);
   });
 
-  it('a manager without a personal install is @mentioned in their team’s channel, without the message’s words', async () => {
+  it('a manager without a personal install is @mentioned in their team’s channel, without the message’s words, where Teams will not open a chat', async () => {
     const [t] = await server.app.store.list({ limit: 1 });
     if (!t) throw new Error('no request yet');
+    connector.refuseChats = true;
     const rationale = 'Rationale: the mother told us about the new partner on Tuesday.';
     await server.teams?.sender.send({
       id: 'ping-1',
@@ -347,6 +349,57 @@ describe('Teams: the bot on POST /api/messages', () => {
     expect(ping.activity.entities).toEqual([
       { type: 'mention', text: '<at>Mo Haddad</at>', mentioned: { id: '29:1mo', name: 'Mo Haddad' } },
     ]);
+  });
+
+  it('where Teams allows it, the bot opens a chat with someone who never installed the app and sends the words there', async () => {
+    const [t] = await server.app.store.list({ limit: 1 });
+    if (!t) throw new Error('no request yet');
+    connector.refuseChats = false;
+    const rationale = 'Rationale: the school confirmed the attendance figures on Monday.';
+    await server.teams?.sender.send({
+      id: 'ping-2',
+      idempotencyKey: 'test:ping-mo-2',
+      transferId: t.id,
+      kind: 'dm',
+      target: { personId: 'mo' },
+      payload: { text: `${t.ref}: the disagreement was resolved. ${rationale}` },
+      attempts: 1,
+    });
+    const opened = await connector.waitFor('the chat opened', (c) => c.kind === 'create');
+    expect(opened.activity).toMatchObject({
+      isGroup: false,
+      members: [{ id: '29:1mo' }],
+      tenantId: 'tenant-1',
+      bot: { id: bot.id },
+    });
+    const dm = await connector.waitFor(
+      'the message in the new chat',
+      (c) => c.kind === 'send' && c.conversation === opened.id,
+    );
+    expect(String(dm.activity.text)).toContain(rationale);
+    // The chat is remembered: the next message goes straight there.
+    const saved = await server.app.db.prisma.setting.findUnique({ where: { key: 'teams.ref.person:mo' } });
+    expect((saved?.value as { conversation?: { id?: string } } | undefined)?.conversation?.id).toBe(
+      opened.id,
+    );
+    // A send Teams fails goes back to the outbox to be retried: it is neither lost nor answered in the chat.
+    connector.failNext(500, 1);
+    const before = connector.calls.length;
+    await expect(
+      server.teams?.sender.send({
+        id: 'ping-3',
+        idempotencyKey: 'test:ping-mo-3',
+        transferId: t.id,
+        kind: 'dm',
+        target: { personId: 'mo' },
+        payload: { text: `${t.ref}: a reminder.` },
+        attempts: 1,
+      }),
+    ).rejects.toBeInstanceOf(RetryableSendError);
+    expect(connector.calls.slice(before)).toEqual([]);
+    expect(connector.calls.some((c) => String(c.activity.text).includes('The agent encountered'))).toBe(
+      false,
+    );
   });
 
   it('transfer status in a channel leaves out the decision’s words; in a personal chat they are shown', async () => {

@@ -5,7 +5,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 
 export interface ConnectorCall {
-  kind: 'send' | 'update';
+  /** `create`: a one-to-one chat opened (POST /v3/conversations); its id is `a:chat-<member id>`. */
+  kind: 'send' | 'update' | 'create';
   /** The conversation id, decoded (a channel thread is "<channel>;messageid=<id>"). */
   conversation: string;
   /** For an update: the activity updated. */
@@ -22,6 +23,8 @@ export interface FakeConnector {
   /** The next `count` calls are answered with `status` (and a Retry-After of 1 s for 429). */
   failNext(status: 412 | 429 | 500 | 502 | 503 | 504, count?: number): void;
   failed: number;
+  /** Answer POST /v3/conversations with 403, as a tenant that does not let the bot open chats. */
+  refuseChats: boolean;
   /**
    * The members Teams would describe (GET /v3/conversations/{id}/members/{user}), by Teams user id; one with a
    * `status` is answered with that HTTP status instead (Teams failing the lookup).
@@ -49,6 +52,7 @@ export async function startFakeConnector(): Promise<FakeConnector> {
   let failures: { status: number; left: number } | null = null;
   let next = 1;
   const state = { failed: 0 };
+  const fake = { refuseChats: false };
   const server = createServer(async (req: IncomingMessage, res: ServerResponse) => {
     const send = (status: number, json: unknown, headers: Record<string, string> = {}) => {
       res.writeHead(status, { 'content-type': 'application/json', ...headers });
@@ -63,6 +67,14 @@ export async function startFakeConnector(): Promise<FakeConnector> {
       return known
         ? send(200, { id, ...known })
         : send(404, { error: { code: 'MemberNotFoundInConversation' } });
+    }
+    if (req.method === 'POST' && path === '/v3/conversations') {
+      const params = await body(req);
+      if (fake.refuseChats) return send(403, { error: { code: 'BotNotInConversationRoster' } });
+      const member = String((params.members as { id?: string }[] | undefined)?.[0]?.id ?? '');
+      const id = `a:chat-${member}`;
+      calls.push({ kind: 'create', conversation: id, activity: params, id });
+      return send(201, { id });
     }
     const match = /^\/v3\/conversations\/([^/]+)\/activities(?:\/([^/]+))?$/.exec(path);
     if (!match) return send(404, { error: { code: 'NotFound', message: req.url } });
@@ -102,6 +114,12 @@ export async function startFakeConnector(): Promise<FakeConnector> {
     members,
     get failed() {
       return state.failed;
+    },
+    get refuseChats() {
+      return fake.refuseChats;
+    },
+    set refuseChats(refuse: boolean) {
+      fake.refuseChats = refuse;
     },
     failNext(status, count = 1) {
       failures = { status, left: count };

@@ -5,12 +5,13 @@
  * Teams surface works on plain objects, so the SDK could be swapped here alone.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { Activity, type ConversationReference } from '@microsoft/agents-activity';
+import { Activity, ActivityEventNames, type ConversationReference } from '@microsoft/agents-activity';
 import {
   ActivityHandler,
   type AuthConfiguration,
   authorizeJWT,
   CloudAdapter,
+  type ConnectorClient,
   type InvokeResponse,
   type Request,
   type TurnContext,
@@ -205,8 +206,16 @@ export class TeamsAgent {
       ...(opts.tenantId ? { tenantId: opts.tenantId } : {}),
     } as AuthConfiguration;
     this.adapter = new CloudAdapter(this.authConfig);
-    // The SDK's own handler would show people a message meant for the bot's developer.
+    // The SDK's own handler would show people a message meant for the bot's developer, and would swallow a
+    // failed proactive send (after posting that message into the channel).
     this.adapter.onTurnError = async (context, error) => {
+      // A proactive turn (Stepwise posting, not a person asking): the failure goes back to the outbox, which
+      // retries or gives up, and nothing is said in the conversation.
+      if (
+        context.activity.type === 'event' &&
+        context.activity.name === ActivityEventNames.ContinueConversation
+      )
+        throw error;
       const apology = logic.onTurnError(error);
       if (context.activity.type === 'invoke') return; // answered with an error status; Teams says it failed
       await context.sendActivity(Activity.fromObject({ type: 'message', ...apology })).catch(() => {}); // Teams itself may be what failed: the log has it
@@ -255,6 +264,42 @@ export class TeamsAgent {
     } finally {
       this.logic.afterTurn();
     }
+  }
+
+  /**
+   * Opens the one-to-one chat between the bot and a member of a team the app is installed in (Teams lets a bot
+   * start one with anyone in such a team; asked again, it gives the same chat) and returns that chat's
+   * reference. Connector failures come out as ConnectorError (403: Teams does not allow it for this person).
+   */
+  async openPersonalChat(teamRef: Record<string, unknown>, userId: string): Promise<Record<string, unknown>> {
+    const identity = this.localMode ? {} : (this.authConfig.clientId as string);
+    const tenantId = (teamRef.conversation as { tenantId?: string } | undefined)?.tenantId;
+    let id: string | undefined;
+    try {
+      await this.adapter.continueConversation(
+        identity,
+        teamRef as unknown as ConversationReference,
+        async (context) => {
+          const client = context.turnState.get<ConnectorClient>(this.adapter.ConnectorClientKey);
+          // On the wire the bot is `bot` (the SDK's own types call it `agent` and do not rename it here).
+          const created = await client.createConversation({
+            isGroup: false,
+            bot: teamRef.agent,
+            members: [{ id: userId }],
+            ...(tenantId ? { tenantId, channelData: { tenant: { id: tenantId } } } : {}),
+          } as never);
+          id = created.id;
+        },
+      );
+    } catch (e) {
+      throw toConnectorError(e);
+    }
+    if (!id) throw new ConnectorError('the connector opened no chat', undefined);
+    const { activityId: _thread, ...rest } = teamRef;
+    return {
+      ...rest,
+      conversation: { id, conversationType: 'personal', ...(tenantId ? { tenantId } : {}) },
+    };
   }
 
   /**

@@ -127,7 +127,10 @@ export class TeamsSender implements Sender {
     return this.deps.agent.proactive(ref, (ops) => ops.post(activity));
   }
 
-  /** A direct message where the app is installed for the person; otherwise an @mention in their team's channel. */
+  /**
+   * A direct message in the person's chat with the bot (opened by the bot where there is none yet); where Teams
+   * will not open one, an @mention in their team's channel.
+   */
   private async direct(
     person: Person,
     text: string,
@@ -145,17 +148,29 @@ export class TeamsSender implements Sender {
             ? await compose.disputeCard(this.app, t, now)
             : await compose.requestCard(this.app, t, now, person)
           : null;
-    const personal = (await this.deps.refs.setting(refKeys.person(person.id))) as Reference | null;
-    if (personal?.conversation?.id) {
+    const inChat = async (chat: Reference) => {
       const activity = message(text, shown);
       if (file) activity.attachments = [...((activity.attachments as unknown[]) ?? []), file];
-      await this.post(personal, activity);
-      return;
-    }
+      await this.post(chat, activity);
+    };
+    const personal = (await this.deps.refs.setting(refKeys.person(person.id))) as Reference | null;
+    if (personal?.conversation?.id) return inChat(personal);
     if (!person.teamsUser)
       throw new PermanentSendError(
         `person "${person.id}" has no Teams user id and no personal install of the app`,
       );
+    // No chat with them yet: Teams lets the bot open one with a member of a team it is installed in.
+    const teamRef = (await this.deps.refs.setting(refKeys.team(person.teamId))) as Reference | null;
+    if (teamRef?.conversation?.id) {
+      try {
+        const chat = await this.deps.agent.openPersonalChat(teamRef, person.teamsUser);
+        await this.deps.refs.setSetting(refKeys.person(person.id), chat);
+        return inChat(chat);
+      } catch (e) {
+        // Busy or down: the outbox tries again. Refused (the tenant does not allow it): the @mention below.
+        if (!(e instanceof ConnectorError) || e.status === undefined || retryable.has(e.status)) throw e;
+      }
+    }
     // In the team's channel everyone reads it, and a direct message's words may be free text (a rationale, a
     // question, advice): the channel gets the @mention, the reference and the card (channel-safe by design),
     // never the words themselves (DESIGN.md, data protection).
