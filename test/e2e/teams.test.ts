@@ -262,6 +262,39 @@ describe('Teams: the bot on POST /api/messages', () => {
     expect(ics).toContain('DTSTART');
   });
 
+  it('installed in a team, every channel is remembered: a directory team whose channel is not the one installed in gets its posts', async () => {
+    // Children's Social Care's channel (the directory's teams_channel) is not the team's General channel.
+    const general = '19:csc-general@thread.tacv2';
+    const csc = '19:csc-hackney@thread.tacv2';
+    connector.channels.set(general, [
+      { id: general, name: 'General' },
+      { id: csc, name: 'Step-up requests' },
+    ]);
+    await post(
+      activity('mo', inChannel(general), {
+        type: 'conversationUpdate',
+        membersAdded: [bot],
+        channelData: { tenant: { id: 'tenant-1' }, team: { id: general }, eventType: 'teamMemberAdded' },
+      }),
+    );
+    const said = await connector.waitFor('the installation message', (c) => c.conversation === general);
+    const cscName = server.app.workflow.directory.team('csc')?.name as string;
+    expect(String(said.activity.text)).toContain(`Requests to ${cscName} are posted in their own channels`);
+    await server.teams?.sender.send({
+      id: 'to-csc',
+      idempotencyKey: 'test:to-csc',
+      transferId: null,
+      kind: 'team',
+      target: { teamId: 'csc' },
+      payload: { text: 'A message for the CSC channel.' },
+      attempts: 1,
+    });
+    const posted = await connector.waitFor('the post in CSC’s channel', (c) =>
+      String(c.activity.text).startsWith('A message for the CSC channel.'),
+    );
+    expect(posted.conversation).toBe(csc);
+  });
+
   it('an admin links a channel the directory does not name; anyone else is refused', async () => {
     const other = inChannel('19:school-duty-room@thread.tacv2');
     await post(activity('mo', other, { type: 'message', text: '<at>Stepwise</at> link school' }));

@@ -23,6 +23,8 @@ export interface FakeConnector {
   /** The next `count` calls are answered with `status` (and a Retry-After of 1 s for 429). */
   failNext(status: 412 | 429 | 500 | 502 | 503 | 504, count?: number): void;
   failed: number;
+  /** The channels of a team (GET /v3/teams/{id}/conversations), by team id; none for a team not set. */
+  channels: Map<string, { id: string; name?: string }[]>;
   /** Answer POST /v3/conversations with 403, as a tenant that does not let the bot open chats. */
   refuseChats: boolean;
   /**
@@ -53,6 +55,7 @@ export async function startFakeConnector(): Promise<FakeConnector> {
   let next = 1;
   const state = { failed: 0 };
   const fake = { refuseChats: false };
+  const channels = new Map<string, { id: string; name?: string }[]>();
   const server = createServer(async (req: IncomingMessage, res: ServerResponse) => {
     const send = (status: number, json: unknown, headers: Record<string, string> = {}) => {
       res.writeHead(status, { 'content-type': 'application/json', ...headers });
@@ -68,6 +71,9 @@ export async function startFakeConnector(): Promise<FakeConnector> {
         ? send(200, { id, ...known })
         : send(404, { error: { code: 'MemberNotFoundInConversation' } });
     }
+    const teamChannels = /^\/v3\/teams\/([^/]+)\/conversations$/.exec(path);
+    if (req.method === 'GET' && teamChannels)
+      return send(200, { conversations: channels.get(decodeURIComponent(teamChannels[1] ?? '')) ?? [] });
     if (req.method === 'POST' && path === '/v3/conversations') {
       const params = await body(req);
       if (fake.refuseChats) return send(403, { error: { code: 'BotNotInConversationRoster' } });
@@ -112,6 +118,7 @@ export async function startFakeConnector(): Promise<FakeConnector> {
     url: `http://127.0.0.1:${port}/`,
     calls,
     members,
+    channels,
     get failed() {
       return state.failed;
     },

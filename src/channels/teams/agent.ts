@@ -29,6 +29,8 @@ export interface TurnHelpers {
    * Throws a ConnectorError when Teams could not be asked (not for a member it does not know).
    */
   memberEmail(): Promise<string | undefined>;
+  /** The ids of the channels of the team the activity comes from ([] outside a team, or if Teams cannot say). */
+  teamChannels(): Promise<string[]>;
 }
 
 /** What Stepwise does with activities; the agent calls it and sends what it returns. */
@@ -124,6 +126,16 @@ const helpers = (context: TurnContext): TurnHelpers => ({
       const failed = toConnectorError(e) as ConnectorError;
       if (failed.status === 404) return undefined; // not a member Teams can describe
       throw failed; // Teams busy or refusing: not the same as "not in the directory"
+    }
+  },
+  teamChannels: async () => {
+    const team = (context.activity.channelData as { team?: { id?: string } } | undefined)?.team?.id;
+    if (!team) return [];
+    try {
+      const channels = await TeamsInfo.getTeamChannels(context, team);
+      return channels.map((c) => c.id).filter((id): id is string => typeof id === 'string' && id.length > 0);
+    } catch {
+      return []; // the install still saves the channel it arrived in; linking by hand still works
     }
   },
 });

@@ -307,12 +307,32 @@ export function teamsLogic(deps: TeamsBotDeps): TeamsLogic {
         ),
       ];
     }
-    const team = app.workflow.directory.teams.find((t) => t.teamsChannel === id);
-    if (team) {
-      await settings.setSetting(refKeys.team(team.id), reference);
+    // Every channel of the team is remembered, not only the one the install arrived in: a directory team whose
+    // channel is another of them (now, or once the directory names it) is posted to there.
+    const others = (await helpers.teamChannels()).filter((c) => c !== id);
+    for (const channel of others)
+      await settings.setSetting(refKeys.conversation(channel), {
+        ...reference,
+        conversation: { ...(reference.conversation as object), id: channel },
+      });
+    const linked = app.workflow.directory.teams.filter(
+      (t) => t.teamsChannel === id || (typeof t.teamsChannel === 'string' && others.includes(t.teamsChannel)),
+    );
+    const here = linked.find((t) => t.teamsChannel === id);
+    if (here) await settings.setSetting(refKeys.team(here.id), reference);
+    if (linked.length) {
+      const elsewhere = linked.filter((t) => t !== here).map((t) => t.name);
       return [
         text(
-          `Stepwise is installed. This channel is ${team.name}'s: requests to ${team.name} are posted here.`,
+          [
+            'Stepwise is installed.',
+            here ? `This channel is ${here.name}'s: requests to ${here.name} are posted here.` : '',
+            elsewhere.length
+              ? `Requests to ${elsewhere.join(', ')} are posted in their own channels of this team.`
+              : '',
+          ]
+            .filter(Boolean)
+            .join(' '),
         ),
       ];
     }

@@ -114,8 +114,24 @@ export class TeamsSender implements Sender {
     return p;
   }
 
-  private async reference(key: string): Promise<Reference> {
+  /**
+   * A saved conversation. A team's is the one linked to it, else the channel the directory names for it, as
+   * saved when the app was installed in its team.
+   */
+  private async savedReference(key: string): Promise<Reference | null> {
     const ref = (await this.deps.refs.setting(key)) as Reference | null;
+    if (ref?.conversation?.id) return ref;
+    const teamKey = refKeys.team('');
+    const teamId = key.startsWith(teamKey) ? key.slice(teamKey.length) : undefined;
+    const channel = teamId ? this.app.workflow.directory.team(teamId)?.teamsChannel : undefined;
+    const saved = channel
+      ? ((await this.deps.refs.setting(refKeys.conversation(channel))) as Reference | null)
+      : null;
+    return saved?.conversation?.id ? saved : null;
+  }
+
+  private async reference(key: string): Promise<Reference> {
+    const ref = await this.savedReference(key);
     if (!ref?.conversation?.id)
       throw new PermanentSendError(
         `no Teams conversation for ${key.replace('teams.ref.', '')}: install the app there, or link the channel with @Stepwise link <team id>`,
@@ -160,7 +176,7 @@ export class TeamsSender implements Sender {
         `person "${person.id}" has no Teams user id and no personal install of the app`,
       );
     // No chat with them yet: Teams lets the bot open one with a member of a team it is installed in.
-    const teamRef = (await this.deps.refs.setting(refKeys.team(person.teamId))) as Reference | null;
+    const teamRef = await this.savedReference(refKeys.team(person.teamId));
     if (teamRef?.conversation?.id) {
       try {
         const chat = await this.deps.agent.openPersonalChat(teamRef, person.teamsUser);
@@ -205,7 +221,7 @@ export class TeamsSender implements Sender {
         const purpose = `meeting:${meeting.meetingKey}:${teamId}`;
         const saved = await this.deps.refs.get(t.id, 'teams', purpose);
         if (saved && saved.version >= t.version) continue;
-        if (!(await this.deps.refs.setting(refKeys.team(teamId)))) continue;
+        if (!(await this.savedReference(refKeys.team(teamId)))) continue;
         await this.postOrUpdate(t, purpose, refKeys.team(teamId), saved, card);
       }
     }
