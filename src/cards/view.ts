@@ -36,7 +36,12 @@ import type {
 } from '../domain/profile.ts';
 import { roleLabels } from '../domain/roles.ts';
 import { decisionDue, lawfulBases, lawfulBasisLabels } from '../domain/rules.ts';
-import { meetingParticipants, participantsText } from '../workflow/participants.ts';
+import {
+  allocatableWorkers,
+  meetingParticipants,
+  participantsText,
+  receivingHolderTeam,
+} from '../workflow/participants.ts';
 import type {
   AllocationRecord,
   DecisionRecord,
@@ -382,7 +387,7 @@ export function requestCardData(input: RequestCardInput) {
   });
   const { buttons, forms } = allowedActions(input, route, v, rules);
   const tasks = taskList(input, route, v, rules);
-  const holderTeam = v.holder === 'receiving' ? v.receivingTeamId : v.sendingTeamId;
+  const holderTeam = v.holder === 'receiving' ? receivingHolderTeam(input.directory, v) : v.sendingTeamId;
   const stateLabel = stateLabels[v.state];
   return {
     ...header,
@@ -523,14 +528,18 @@ export function adviceOnlyFormData({ transfer, profile }: FormInput) {
 }
 
 export function allocateFormData({ transfer, profile, directory }: FormInput & { directory: Directory }) {
-  const workers = directory
-    .members(transfer.receivingTeamId)
-    .map((p) => ({ title: `${p.name} (${p.roles.map((r) => roleLabels[r]).join(', ')})`, value: p.id }));
+  const people = allocatableWorkers(directory, routeOf(profile, transfer.routeId), transfer);
+  const teamIds = [...new Set(people.map((p) => p.teamId))];
+  const name = (teamId: string) => directory.team(teamId)?.name ?? teamId;
+  const workers = people.map((p) => ({
+    title: `${p.name} (${p.roles.map((r) => roleLabels[r]).join(', ')}${teamIds.length > 1 ? `, ${name(p.teamId)}` : ''})`,
+    value: p.id,
+  }));
   return {
     ...formHeader(profile, transfer, 'Allocate'),
     hasWorkers: workers.length > 0,
     workers,
-    teamName: directory.team(transfer.receivingTeamId)?.name ?? transfer.receivingTeamId,
+    teamName: (teamIds.length ? teamIds : [transfer.receivingTeamId]).map(name).join(' or '),
     submit: submitFor('allocate', transfer),
   };
 }
@@ -686,7 +695,7 @@ export function statusData(
     withdrawn: `${v.ref} was withdrawn by ${who(v.requesterId)}.`,
     advice_only: `${who(v.decision?.byId)} gave advice on ${v.ref} without accepting it.`,
   };
-  const holderTeam = v.holder === 'receiving' ? v.receivingTeamId : v.sendingTeamId;
+  const holderTeam = v.holder === 'receiving' ? receivingHolderTeam(input.directory, v) : v.sendingTeamId;
   const deadline = nextDeadline({
     transfer: v,
     profile,
@@ -931,7 +940,7 @@ export function reminderData(
     task: `${input.label ?? 'A required step'} for ${v.ref}`,
     ladder_stage: `${input.label ?? 'The current stage'} of the disagreement on ${v.ref}`,
   };
-  const holderTeam = v.holder === 'receiving' ? v.receivingTeamId : v.sendingTeamId;
+  const holderTeam = v.holder === 'receiving' ? receivingHolderTeam(input.directory, v) : v.sendingTeamId;
   return {
     ref: v.ref,
     title: `${overdue ? 'Overdue' : 'Due soon'}: ${v.ref}`,

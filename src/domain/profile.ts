@@ -266,6 +266,11 @@ export const routeSchema = z.strictObject({
   receiveVia: z.array(z.strictObject({ when: conditionSchema, service: id, reason: z.string() })).default([]),
   /** The front door it passes, when that is not the receiving service itself (said on the card). */
   frontDoor: id.optional(),
+  /**
+   * Services whose workers the receiving team may allocate besides its own (Hackney: MASH allocates a social
+   * worker in Children's Social Care; the Early Help Hub a lead professional in targeted Early Help).
+   */
+  allocateTo: z.strictObject({ services: z.array(id).min(1) }).optional(),
   /** `decide`: the receiving team accepts, declines... `notify`: the plan is shared, nobody decides. */
   decision: z
     .strictObject({
@@ -494,6 +499,8 @@ function checkReferences(p: z.output<typeof profileObject>, ctx: z.RefinementCtx
       known(services, v.service, at('receiveVia', j, 'service'), 'service');
     });
     if (r.frontDoor) known(services, r.frontDoor, at('frontDoor'), 'service');
+    for (const [j, s] of (r.allocateTo?.services ?? []).entries())
+      known(services, s, at('allocateTo', 'services', j), 'service');
     if (r.ladder) known(ladders, r.ladder, at('ladder'), 'ladder');
     r.consent.notSoughtReasons.forEach((c, j) => {
       known(reasons, c, at('consent', 'notSoughtReasons', j), 'consent reason');

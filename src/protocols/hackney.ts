@@ -133,6 +133,7 @@ export const hackneyProfile: ProfileInput = {
         'for support to the Early Help Hub, which allocates to the most suitable targeted Early Help service.',
       from: { services: ['universal'], levels: ['tier-1'] },
       to: { service: 'early-help-hub', levels: ['tier-2'] },
+      allocateTo: { services: ['targeted-early-help'] },
       decision: {
         due: defaultDecisionDue,
         note: 'The Early Help Hub reviews the request and allocates to the most appropriate targeted Early Help service.',
@@ -184,6 +185,8 @@ export const hackneyProfile: ProfileInput = {
         'visit within 5 working days of allocation.',
       from: { services: ['universal', 'targeted-early-help'], levels: ['tier-1', 'tier-2'] },
       to: { service: 'mash', levels: ['tier-3', 'tier-4'] },
+      // "MASH ... allocates": the newly allocated social worker is in Children's Social Care.
+      allocateTo: { services: ['csc'] },
       decision: {
         due: defaultDecisionDue,
         note: 'MASH screens the request, takes a decision on the level of need (Tier 3 or 4) and allocates.',
@@ -321,6 +324,8 @@ export const hackneyProfile: ProfileInput = {
         'working days following allocation, and the social worker attends the first TAF.',
       from: { services: ['csc'], levels: ['tier-3', 'tier-4'] },
       to: { service: 'early-help-hub', levels: ['tier-2'] },
+      // The Hub allocates a lead professional in a targeted Early Help service.
+      allocateTo: { services: ['targeted-early-help'] },
       decision: {
         due: defaultDecisionDue,
         note: 'The Early Help Hub allocates to the targeted Early Help service best placed to support the family.',

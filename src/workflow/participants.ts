@@ -4,7 +4,7 @@
  * directory are noted as invited and never messaged.
  */
 import type { Directory, Person } from '../domain/directory.ts';
-import type { MeetingRule, participantKinds } from '../domain/profile.ts';
+import type { MeetingRule, participantKinds, Route } from '../domain/profile.ts';
 import type { Role } from '../domain/roles.ts';
 import type { TransferRow } from './ports.ts';
 
@@ -39,6 +39,29 @@ function firstHolders(directory: Directory, teamId: string, roles: readonly Role
   return [];
 }
 
+/**
+ * The people the receiving team may allocate a request to: its own members, and those of the teams of the
+ * route's onward services (`allocateTo`).
+ */
+export function allocatableWorkers(
+  directory: Directory,
+  route: Pick<Route, 'allocateTo'>,
+  t: Pick<TransferRow, 'receivingTeamId'>,
+): Person[] {
+  const onward = new Set(route.allocateTo?.services ?? []);
+  const teams = directory.teams.filter((x) => x.id === t.receivingTeamId || onward.has(x.service));
+  return teams.flatMap((x) => directory.members(x.id));
+}
+
+/** The team that holds the case on the receiving side: the allocated worker's (an onward team), else the receiving team. */
+export function receivingHolderTeam(
+  directory: Directory,
+  t: Pick<TransferRow, 'receivingTeamId' | 'allocation'>,
+): string {
+  const worker = t.allocation?.workerId ? directory.person(t.allocation.workerId) : undefined;
+  return worker?.teamId ?? t.receivingTeamId;
+}
+
 export function meetingParticipants(
   directory: Directory,
   t: Pick<TransferRow, 'requesterId' | 'sendingTeamId' | 'receivingTeamId' | 'allocation' | 'form'>,
@@ -60,8 +83,10 @@ export function meetingParticipants(
       case 'receiving_manager':
         return firstHolders(directory, t.receivingTeamId, ['team_manager', 'service_manager']);
       case 'receiving_senior':
-      case 'consultant_social_worker':
         return firstHolders(directory, t.receivingTeamId, ['senior', 'team_manager']);
+      case 'consultant_social_worker':
+        // The allocated social worker's unit (Hackney: in Children's Social Care, not the MASH that allocated).
+        return firstHolders(directory, receivingHolderTeam(directory, t), ['senior', 'team_manager']);
       case 'lead_professional': {
         const email = t.form.lead_professional_email;
         const p = typeof email === 'string' ? directory.byEmail(email) : undefined;

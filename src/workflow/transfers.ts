@@ -45,7 +45,7 @@ import * as cmd from './commands.ts';
 import { EmergencyRoute, WorkflowError } from './errors.ts';
 import { climb, stageTimer } from './escalation.ts';
 import { ladderPings, outboxFor, resolutionNotices } from './notifications.ts';
-import { meetingParticipants, participantsText, peopleToInvite } from './participants.ts';
+import { allocatableWorkers, meetingParticipants, participantsText, peopleToInvite } from './participants.ts';
 import {
   type Changes,
   type DisputeRow,
@@ -771,11 +771,14 @@ export class TransferWorkflow {
     const data = parse(cmd.allocateSchema, input);
     const { transfer: t, meetings } = await this.load(data.ref, { meetings: true });
     if (data.workerId) {
-      const worker = this.directory.person(data.workerId);
-      if (!worker || worker.teamId !== t.receivingTeamId) {
-        throw new WorkflowError('invalid', `Allocate to a member of ${this.teamName(t.receivingTeamId)}.`, [
-          { field: 'workerId', message: 'not a member of the receiving team' },
-        ]);
+      const allowed = allocatableWorkers(this.directory, this.route(t.routeId), t);
+      if (!allowed.some((w) => w.id === data.workerId)) {
+        const teams = [...new Set(allowed.map((w) => this.teamName(w.teamId)))];
+        throw new WorkflowError(
+          'invalid',
+          `Allocate to a member of ${teams.join(' or ') || this.teamName(t.receivingTeamId)}.`,
+          [{ field: 'workerId', message: 'not someone this request can be allocated to' }],
+        );
       }
     }
     const dispute = t.state === 'resolved' ? this.resolutionOf(t) : undefined;

@@ -14,6 +14,7 @@ import { builtInProfile, type ProfileName } from '../../src/protocols/index.ts';
 import type { Database } from '../../src/store/database.ts';
 import { PrismaTransferStore } from '../../src/store/transfer-store.ts';
 import { WorkflowError } from '../../src/workflow/errors.ts';
+import { meetingParticipants } from '../../src/workflow/participants.ts';
 import { sweepDueTimers } from '../../src/workflow/sweep.ts';
 import { TransferWorkflow } from '../../src/workflow/transfers.ts';
 import { databaseKinds, freshDatabase } from '../support/databases.ts';
@@ -185,6 +186,54 @@ describe.each(databaseKinds)('council rules through the workflow on %s', (kind) 
     const texts = told.map((r) => (r.payload as { text: string }).text).join(' ');
     expect(texts).toContain(t.ref);
     expect(texts).not.toContain('Lily');
+  });
+
+  it('Hackney: MASH allocates the new social worker in Children’s Social Care, whose unit’s senior is the Consultant Social Worker, and the card says that unit holds the case', async () => {
+    db = await freshDatabase(kind);
+    const { w, person } = await councilWorkflow(db, 'hackney');
+    const t = await w.start(
+      {
+        actor: actor(person('targeted-early-help', 'practitioner')),
+        routeId: 'to-statutory',
+        consent,
+        form: {
+          child_name: 'Ada Stone',
+          child_dob: '2015-04-04',
+          child_ref: 'LCS-200300',
+          needs_and_concerns: 'Needs have risen because the support plan has not reduced the risks at home.',
+          support_requested: 'A child in need assessment.',
+        },
+      },
+      new Date('2026-11-23T10:00:00Z'),
+    );
+    const mash = person('mash', 'team_manager');
+    await w.accept({ actor: actor(mash), ref: t.ref }, new Date('2026-11-23T11:00:00Z'));
+    await expect(
+      w.allocate(
+        { actor: actor(mash), ref: t.ref, workerId: person('universal', 'practitioner') },
+        new Date('2026-11-23T12:00:00Z'),
+      ),
+    ).rejects.toThrow(/^Allocate to a member of MASH or Children's Social Care/);
+    const sw = person('csc', 'practitioner');
+    const allocated = await w.allocate(
+      { actor: actor(mash), ref: t.ref, workerId: sw },
+      new Date('2026-11-23T12:00:00Z'),
+    );
+    const handover = w.route('to-statutory').meetings.find((m) => m.id === 'handover-discussion');
+    if (!handover) throw new Error('no handover discussion');
+    const who = meetingParticipants(w.directory, allocated, handover);
+    expect(who.find((p) => p.kind === 'allocated_worker')?.people.map((p) => p.id)).toEqual([sw]);
+    expect(who.find((p) => p.kind === 'consultant_social_worker')?.people.map((p) => p.teamId)).toEqual([
+      'csc',
+    ]);
+    const card = requestCardData({
+      transfer: allocated,
+      profile: w.profile,
+      directory: w.directory,
+      calendar: w.calendar,
+      now: new Date('2026-11-23T12:00:00Z'),
+    });
+    expect(card.holder).toBe(w.teamName('csc'));
   });
 
   it('Halton: a final CIN meeting that keeps the needs at level 3 ends the step-down', async () => {
