@@ -393,7 +393,11 @@ export function requestCardData(input: RequestCardInput) {
     ...header,
     title: `${v.ref} · ${header.kindLabel} request`,
     summary: `${v.ref}: ${header.kindLabel.toLowerCase()} request for ${v.childInitials} (age ${v.childAgeBand}), ${stateLabel}`,
-    levels: `${levelName(profile, v.fromLevel)} → ${levelName(profile, v.toLevel)}`,
+    // A step-in asks a service to join the plan: it does not move the child between levels.
+    levels:
+      v.kind === 'step-in'
+        ? 'No change of level (a step-in)'
+        : `${levelName(profile, v.fromLevel)} → ${levelName(profile, v.toLevel)}`,
     sendingTeam: rules.teamName(v.sendingTeamId),
     receivingTeam: rules.teamName(v.receivingTeamId),
     stateLabel,

@@ -261,7 +261,15 @@ export const routeSchema = z.strictObject({
   command: z.enum(['stepup', 'stepdown', 'stepin']),
   summary: z.string().min(1),
   from: z.strictObject({ services: z.array(id).min(1), levels: z.array(id).min(1) }),
-  to: z.strictObject({ service: id, levels: z.array(id).min(1) }),
+  to: z.strictObject({
+    service: id,
+    levels: z.array(id).min(1),
+    /**
+     * A select field of the form whose answer is the level the child steps to (Manchester's pro forma "Level of
+     * Need"): shown on the card instead of the first of `levels`.
+     */
+    levelField: z.string().optional(),
+  }),
   /** Alternative receiving services, first match wins (e.g. under-5s go to a children's centre). */
   receiveVia: z.array(z.strictObject({ when: conditionSchema, service: id, reason: z.string() })).default([]),
   /** The front door it passes, when that is not the receiving service itself (said on the card). */
@@ -510,6 +518,15 @@ function checkReferences(p: z.output<typeof profileObject>, ctx: z.RefinementCtx
     }
     unique(r.fields, `routes.${i}.fields`);
     const fields = new Set([...builtInFieldIds, ...r.fields.map((f) => f.id)]);
+    if (r.to.levelField) {
+      const field = r.fields.find((f) => f.id === r.to.levelField);
+      if (!field || field.type !== 'select')
+        issue(at('to', 'levelField'), `"${r.to.levelField}" is not a select field of this route`);
+      else
+        for (const o of field.options ?? [])
+          if (!r.to.levels.includes(o.value))
+            issue(at('to', 'levelField'), `option "${o.value}" is not one of the route's levels`);
+    }
     r.fields.forEach((f, j) => {
       if (builtInFieldIds.has(f.id))
         issue(at('fields', j, 'id'), `"${f.id}" is a field every request already has`);

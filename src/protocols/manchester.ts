@@ -423,7 +423,7 @@ export const manchesterProfile: ProfileInput = {
         'within 5 days); level 3 may get advice and guidance without allocation. Handover with the family; Early Help ' +
         'attends the final CIN meeting. Under-5s may go to the Early Years Outreach Delivery Model instead.',
       from: { services: ['area-sw'], levels: ['level-4', 'level-5'] },
-      to: { service: 'eh-hub-north', levels: ['level-3', 'level-4'] },
+      to: { service: 'eh-hub-north', levels: ['level-3', 'level-4'], levelField: 'level_of_need' },
       receiveVia: [
         {
           when: {
@@ -672,7 +672,7 @@ export const manchesterProfile: ProfileInput = {
         'step-down, plus the timescales of the intervention. Screened by the EH social worker with oversight from the ' +
         'Interventions Manager.',
       from: { services: ['area-sw'], levels: ['level-4', 'level-5'] },
-      to: { service: 'eh-hub-north', levels: ['level-3', 'level-4', 'level-5'] },
+      to: { service: 'eh-hub-north', levels: ['level-3', 'level-4', 'level-5'], levelField: 'level_of_need' },
       receiveVia: byHub,
       decision: {
         due: defaultDecisionDue,

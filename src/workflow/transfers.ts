@@ -99,6 +99,12 @@ export function childKey(profileId: string, childRef: string): string {
   return createHash('sha256').update(`${profileId}:${childRef.trim().toUpperCase()}`).digest('hex');
 }
 
+/** The level the form says the child steps to (the route's `to.levelField`), when it says one of the route's. */
+function levelStatedOn(route: Route, values: FormValues): string | undefined {
+  const stated = route.to.levelField ? values[route.to.levelField] : undefined;
+  return typeof stated === 'string' && route.to.levels.includes(stated) ? stated : undefined;
+}
+
 /** A task's deadline as a timer row (none when the task has no due time). */
 function taskTimer(transferId: string, task: Scheduled<TaskRule>): NewTimer[] {
   return task.dueBy
@@ -490,7 +496,7 @@ export class TransferWorkflow {
       routeId: route.id,
       kind: route.kind,
       fromLevel: route.from.levels[route.from.levels.length - 1] as string,
-      toLevel: route.to.levels[0] as string,
+      toLevel: levelStatedOn(route, form.values) ?? (route.to.levels[0] as string),
       sendingTeamId: team.id,
       receivingTeamId: receiving,
       requesterId: p.id,

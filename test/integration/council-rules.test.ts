@@ -118,6 +118,8 @@ describe.each(databaseKinds)('council rules through the workflow on %s', (kind) 
       new Date('2026-11-23T10:00:00Z'),
     );
     expect(stepDown.sendingTeamId).toBe('sw-north');
+    // The card's levels end at the level the pro forma gives (4), not the route's first (3).
+    expect(stepDown.toLevel).toBe('level-4');
     // Manchester: a level 4 step-down is taken to the hub's next Thursday allocations meeting.
     const meetings = await db.prisma.meeting.findMany({
       where: { transferId: stepDown.id, meetingKey: 'allocations' },

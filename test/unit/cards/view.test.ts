@@ -469,3 +469,19 @@ describe('request card tasks', () => {
     expect(data.buttons).toEqual([]);
   });
 });
+
+describe('request card levels', () => {
+  it('a step-in shows no change of level; a step-down shows the level stepped to', () => {
+    const somerset = council('somerset');
+    const stepIn = sampleTransfer(somerset, route(somerset, 'step-in'), 'submitted');
+    expect(requestCardData({ ...somerset, transfer: stepIn, now }).levels).toBe(
+      'No change of level (a step-in)',
+    );
+    const down = {
+      ...sampleTransfer(manchester, cin, 'submitted'),
+      fromLevel: 'level-5',
+      toLevel: 'level-4',
+    };
+    expect(requestCardData({ ...manchester, transfer: down, now }).levels).toMatch(/^Level 5 .* → Level 4 /);
+  });
+});

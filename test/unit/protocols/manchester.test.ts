@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { profileSchema } from '../../../src/domain/profile.ts';
+import { manchesterProfile } from '../../../src/protocols/manchester.ts';
 import { byId, gateRequire, profileOf } from './support.ts';
 
 const { p, route } = profileOf('manchester');
@@ -280,5 +282,26 @@ describe('Manchester profile', () => {
     );
     expect(ladder.stages[3]?.who).toMatch(/Strategic Head of Early Help and the Deputy Director/);
     expect(p.notes.some((n) => /12 clock hours/.test(n))).toBe(true);
+  });
+});
+
+describe('Manchester: the level stepped to', () => {
+  it('comes from the pro forma’s Level of Need on the step-down and joint-working routes', () => {
+    const { p } = profileOf('manchester');
+    const levelFields = p.routes.filter((r) => r.to.levelField).map((r) => [r.id, r.to.levelField]);
+    expect(levelFields).toEqual([
+      ['cin-to-early-help', 'level_of_need'],
+      ['joint-working', 'level_of_need'],
+    ]);
+  });
+
+  it('a profile naming a level field that is not a select of the route is refused', () => {
+    const input = structuredClone(manchesterProfile) as { routes: { to: Record<string, unknown> }[] };
+    const first = input.routes[0];
+    if (!first) throw new Error('no route');
+    first.to.levelField = 'no_such_field';
+    const parsed = profileSchema.safeParse(input);
+    expect(parsed.success).toBe(false);
+    expect(JSON.stringify(parsed.error?.issues)).toContain('is not a select field of this route');
   });
 });
