@@ -520,7 +520,7 @@ function checkReferences(p: z.output<typeof profileObject>, ctx: z.RefinementCtx
     const fields = new Set([...builtInFieldIds, ...r.fields.map((f) => f.id)]);
     if (r.to.levelField) {
       const field = r.fields.find((f) => f.id === r.to.levelField);
-      if (!field || field.type !== 'select')
+      if (field?.type !== 'select')
         issue(at('to', 'levelField'), `"${r.to.levelField}" is not a select field of this route`);
       else
         for (const o of field.options ?? [])
