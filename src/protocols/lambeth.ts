@@ -69,7 +69,9 @@ export const lambethProfile: ProfileInput = {
       'and why not, is recorded on the form.',
     'Step downs: the CAT Team Manager allocates to the relevant locality team. The schema lets only the receiving ' +
       'team decide, so the locality team (Community Early Help) is the receiving service, CAT is shown as the front ' +
-      'door it passes, and CAT is told of every FSCP step-down so its Team Manager can allocate.',
+      'door it passes, and CAT is told of every FSCP step-down so its Team Manager can allocate. On a CAT ' +
+      'step-down the sender confirms the CAT Team Manager has agreed the allocation and its outcomes (a gate), and ' +
+      'the CAT Team Manager is told when it is sent.',
     'Outcomes Framework: the source gives no time for the EH practitioner to complete the Outcomes Framework part ' +
       'of the EHA; a default of 20 working days (4 weeks) from allocation is used.',
   ],
@@ -233,6 +235,11 @@ export const lambethProfile: ProfileInput = {
         ...ehTeamManagerDiscussion,
         localityTeam,
         outcomesToAchieve,
+        yesNo(
+          'cat_team_manager_allocates',
+          'Has the CAT Team Manager agreed this allocation to the locality team and its outcomes?',
+          required,
+        ),
       ],
       consent: {
         required: true,
@@ -248,6 +255,15 @@ export const lambethProfile: ProfileInput = {
           message: 'A CAT step-down is for a child who will not become a CIN or subject to a CP Plan.',
         },
         ehTeamManagerGate,
+        {
+          kind: 'require',
+          id: 'cat-team-manager-allocates',
+          description:
+            'The CAT Team Manager allocates to the locality team, with the outcomes to be achieved',
+          require: { field: 'cat_team_manager_allocates', equals: true },
+          message:
+            'The CAT Team Manager allocates to the locality team: agree it and the outcomes with them before sending.',
+        },
       ],
       meetings: [
         {
@@ -271,6 +287,12 @@ export const lambethProfile: ProfileInput = {
         },
       ],
       notify: [
+        {
+          on: 'submitted',
+          to: { side: 'sending', roles: ['team_manager'] },
+          message:
+            'A CAT step-down you agreed was sent to the locality team with the outcomes to be achieved: the request card has them.',
+        },
         {
           on: 'allocated',
           to: { requester: true },

@@ -161,3 +161,19 @@ describe('Lambeth profile', () => {
     expect(p.notes.some((n) => /gives no phone number/.test(n))).toBe(true);
   });
 });
+
+describe('Lambeth: the CAT Team Manager allocates a CAT step-down', () => {
+  const { route } = profileOf('lambeth');
+  it('is required before sending, and the CAT Team Manager is told when it is sent', () => {
+    const r = route('cat-to-eh');
+    expect(byId(r.gates, 'cat-team-manager-allocates')).toMatchObject({
+      kind: 'require',
+      require: { field: 'cat_team_manager_allocates', equals: true },
+      blocking: true,
+    });
+    expect(r.notify.find((n) => n.on === 'submitted')?.to).toEqual({
+      side: 'sending',
+      roles: ['team_manager'],
+    });
+  });
+});
