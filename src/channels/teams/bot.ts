@@ -23,7 +23,7 @@ import { CommandUsageError, helpText, parseTransferCommand, requestCommands } fr
 import { emergencyCard, formData, listCard, requestCard, requestFormCard, statusCard } from '../compose.ts';
 import { type Fields, runVerb, startRequest, stringInputs } from '../verbs.ts';
 import { type ActivityJson, ConnectorError, type TeamsLogic, type TurnHelpers } from './agent.ts';
-import { attachment, forTeamsMessage, refilled, statusOnly } from './cards.ts';
+import { attachment, forTeamsMessage, refilled } from './cards.ts';
 
 /** Where Stepwise keeps the conversation references it may post to later (the setting table). */
 export const refKeys = {
@@ -459,12 +459,11 @@ export function teamsLogic(deps: TeamsBotDeps): TeamsLogic {
     return t;
   };
 
-  /** The request card for one person: their buttons if they may act, else the status. */
-  const cardFor = async (t: TransferRow, person: Person) => {
-    const card = await requestCard(app, t, deps.now(), person);
-    const mayAct = app.workflow.isDecider(t, person) || app.workflow.isSender(t, person);
-    return mayAct ? card : statusOnly(card);
-  };
+  /**
+   * The request card for one person: the buttons the workflow's rules give them (a decider's, the sender's, a
+   * task's for anyone in the two teams), else the status only.
+   */
+  const cardFor = (t: TransferRow, person: Person) => requestCard(app, t, deps.now(), person);
 
   /** The request form inside the chat's card: opened, then sent (the card becomes the answer). */
   const inlineRequest = async (person: Person, verb: string, data: Record<string, unknown>) => {

@@ -458,6 +458,16 @@ describe('request card tasks', () => {
     expect(card).toContain('Task 1 done');
   });
 
+  it('shows the “done” button to someone in the two teams who decides nothing', () => {
+    const t = sampleTransfer(halton, cscToMap, 'closed');
+    const member = halton.directory.people.find(
+      (p) => p.teamId === t.receivingTeamId && p.roles.includes('practitioner'),
+    );
+    if (!member) throw new Error('no practitioner in the receiving team');
+    const data = requestCardData({ ...halton, transfer: t, now, tasks, viewer: member });
+    expect(data.buttons.map((b) => b.data.action)).toEqual(['complete_task']);
+  });
+
   it('shows no “done” button to someone outside the two teams', () => {
     const t = sampleTransfer(halton, cscToMap, 'closed');
     const outsider = halton.directory.people.find(
