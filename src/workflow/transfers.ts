@@ -983,7 +983,16 @@ export class TransferWorkflow {
     const p = this.person(data.actor.personId);
     const when = this.calendar.localDateTime(at);
     const late = meeting.dueBy && at > meeting.dueBy ? ' This is after the meeting is due.' : '';
-    const update = { ...meeting, status: 'proposed' as const, scheduledAt: at, proposedById: p.id };
+    // Proposing to move a confirmed meeting takes its time back to "proposed": the confirmed time's reminder and
+    // outcome chase end, and the next confirmation is a new version (new invites replacing the old).
+    const confirmed = meeting.status === 'scheduled';
+    const update = {
+      ...meeting,
+      status: 'proposed' as const,
+      scheduledAt: at,
+      proposedById: p.id,
+      sequence: confirmed ? meeting.sequence + 1 : meeting.sequence,
+    };
     return this.meetingOnly(
       data,
       t,
@@ -991,7 +1000,12 @@ export class TransferWorkflow {
       'propose_meeting',
       [update],
       { meeting: meeting.meetingKey, at: data.at },
-      undefined,
+      confirmed
+        ? {
+            keys: Object.values(meetingChaseKeys(meeting.meetingKey, meeting.sequence)),
+            status: 'cancelled',
+          }
+        : undefined,
       [
         {
           idempotencyKey: `propose:${meeting.id}:${at.toISOString()}:${t.version + 1}`,
@@ -1049,8 +1063,11 @@ export class TransferWorkflow {
 
   /** The writes of a confirmed meeting time: the meeting row, invites, the thread note and the timers. */
   private confirmWrites(t: TransferRow, meeting: MeetingRow, at: Date, by: Person, now: Date) {
-    const moved = meeting.status === 'scheduled' && meeting.scheduledAt !== null;
-    const sequence = moved ? meeting.sequence + 1 : meeting.sequence;
+    // Moved straight from a confirmed time (a new version now), or confirming a proposal to move one (its
+    // version was raised when it was proposed): either way the invites replace earlier ones.
+    const rescheduled = meeting.status === 'scheduled' && meeting.scheduledAt !== null;
+    const sequence = rescheduled ? meeting.sequence + 1 : meeting.sequence;
+    const moved = sequence > 0;
     const rule = this.route(t.routeId).meetings.find((m) => m.id === meeting.meetingKey);
     const participants = meetingParticipants(this.directory, t, {
       participants: rule?.participants ?? ['sending_worker'],
@@ -1086,7 +1103,7 @@ export class TransferWorkflow {
         },
       })),
     ];
-    const previous = moved ? Object.values(meetingChaseKeys(meeting.meetingKey, meeting.sequence)) : [];
+    const previous = rescheduled ? Object.values(meetingChaseKeys(meeting.meetingKey, meeting.sequence)) : [];
     return {
       update: { ...meeting, status: 'scheduled' as const, scheduledAt: at, proposedById: null, sequence },
       outbox,

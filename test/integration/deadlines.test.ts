@@ -204,6 +204,49 @@ describe.each(databaseKinds)('deadlines on %s', (kind) => {
     ]);
   });
 
+  it('a confirmed meeting moved by a proposal: the old reminders end, and the confirmation sends new invites and reminders', async () => {
+    const t = await w.start(stepUpToMash(), monday);
+    await w.accept({ actor: slack('mo'), ref: t.ref }, at('2026-11-23T11:00:00Z'));
+    await w.allocate({ actor: slack('mo'), ref: t.ref, workerId: 'mia' }, at('2026-11-23T12:00:00Z'));
+    await w.scheduleMeeting(
+      { actor: slack('mia'), ref: t.ref, meeting: 'handover-discussion', at: '2026-11-24T14:00:00Z' },
+      at('2026-11-23T12:30:00Z'),
+    );
+    const chases = () =>
+      db.prisma.timer.findMany({
+        where: { transferId: t.id, key: { startsWith: 'meeting:handover-discussion:' } },
+        orderBy: { key: 'asc' },
+      });
+    // Tomorrow's meeting: no day-before reminder is left to send, only the outcome chase.
+    expect((await chases()).map((x) => [x.key, x.status])).toEqual([
+      ['meeting:handover-discussion:record:0', 'pending'],
+    ]);
+    const proposedAt = at('2026-11-23T13:00:00Z');
+    await w.proposeMeeting(
+      { actor: slack('eve'), ref: t.ref, meeting: 'handover-discussion', at: '2026-11-26T10:00:00Z' },
+      proposedAt,
+    );
+    expect((await chases()).map((x) => x.status)).toEqual(['cancelled']);
+    const confirmedAt = at('2026-11-23T14:00:00Z');
+    await w.confirmMeeting({ actor: slack('mo'), ref: t.ref, meeting: 'handover-discussion' }, confirmedAt);
+    const invites = (await sent(t.id, confirmedAt)).filter((r) => r.kind === 'invite');
+    expect(invites.map((r) => (r.target as { personId: string }).personId).sort()).toEqual([
+      'eve',
+      'max',
+      'mia',
+      'mo',
+    ]);
+    for (const r of invites) {
+      expect(r.payload).toMatchObject({ sequence: 1, at: '2026-11-26T10:00:00.000Z' });
+      expect(text(r)).toContain('this replaces the earlier invite');
+    }
+    const now = await chases();
+    expect(now.filter((x) => x.status === 'pending').map((x) => [x.key, x.dueAt.toISOString()])).toEqual([
+      ['meeting:handover-discussion:notice:1', '2026-11-25T09:00:00.000Z'],
+      ['meeting:handover-discussion:record:1', expect.any(String)],
+    ]);
+  });
+
   it('digests (Manchester’s allocations-meeting rule, on Hackney’s data): the standing meeting’s agenda the working day before, overdue lists only when something is overdue', async () => {
     await db.close();
     const base = builtInProfile('hackney');
