@@ -31,7 +31,7 @@ export async function main(argv: string[]): Promise<void> {
       console.error(`stepwise: ${err.message}`);
     } else {
       console.error(
-        `stepwise: unexpected error: ${err.message?.split('\n')[0] ?? String(e)} (set STEPWISE_DEBUG=1 for details)`,
+        `stepwise: unexpected error: ${err.message?.split('\n').find((l) => l.trim()) ?? String(e)} (set STEPWISE_DEBUG=1 for details)`,
       );
     }
     process.exitCode = err instanceof UsageError ? 2 : 1;

@@ -37,7 +37,9 @@ Environment: DATABASE_URL (absent: embedded PGlite in STEPWISE_DATA_DIR, default
 STEPWISE_PROTOCOL (hackney, lambeth, somerset, halton, manchester or a file; default manchester),
 STEPWISE_DIRECTORY, STEPWISE_CLOSURES, PORT (default 3978).`;
 
-export class UsageError extends Error {}
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
 
 /**
  * On a first start with the embedded database, creates and migrates it in a short-lived `stepwise migrate`
@@ -107,18 +109,27 @@ async function demo(
   }
 }
 
+const cliOptions = {
+  now: { type: 'string' },
+  json: { type: 'boolean', default: false },
+  protocol: { type: 'string' },
+  force: { type: 'boolean', default: false },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+/** The command line as parseArgs reads it; a mistake in it (an unknown option, a missing value) is a usage error. */
+function parseCommandLine(argv: string[]) {
+  try {
+    return parseArgs({ args: argv, allowPositionals: true, options: cliOptions });
+  } catch (e) {
+    if ((e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS'))
+      throw new UsageError(`${(e as Error).message} (stepwise help lists the commands)`);
+    throw e;
+  }
+}
+
 export async function run(argv: string[], out: (line: string) => void = console.log): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      now: { type: 'string' },
-      json: { type: 'boolean', default: false },
-      protocol: { type: 'string' },
-      force: { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
+  const { values, positionals } = parseCommandLine(argv);
   const [command, sub, arg] = positionals;
   if (values.help || !command || command === 'help') {
     out(usage);

@@ -11,7 +11,7 @@ import type { LocalWorkspace } from '../channels/local/index.ts';
 import type { SlackSurface } from '../channels/slack/index.ts';
 import type { TeamsSurface } from '../channels/teams/index.ts';
 import { type Clock, systemClock } from '../clock.ts';
-import { type Config, slackConfig, teamsConfig, workspaceToken } from '../config.ts';
+import { type Config, ConfigError, slackConfig, teamsConfig, workspaceToken } from '../config.ts';
 import { PrismaOutboxStore } from '../store/outbox-store.ts';
 import { sweepDueTimers } from '../workflow/sweep.ts';
 import { createHttpServer, type Routes, sendJson } from './http.ts';
@@ -131,6 +131,22 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       );
     }
   };
+  // The port first: if it cannot be had, nothing else starts and the database is closed again (a schedule
+  // started before would keep a server-less process alive, holding the embedded database's lock).
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.PORT, config.HOST, () => resolve());
+    });
+  } catch (e) {
+    local?.close();
+    await app.close();
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new ConfigError(
+      `cannot listen on ${config.HOST}:${config.PORT} (${code ?? (e as Error).message})` +
+        (code === 'EADDRINUSE' ? ': another program is using that port; set PORT to another one' : ''),
+    );
+  }
   // The catch-up sweep runs to the end before the schedule starts (node-cron starts a task as soon as it is
   // scheduled), so this process never sweeps twice at once.
   if (opts.sweep !== false) await sweep();
@@ -138,10 +154,6 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     opts.sweep === false
       ? null
       : cron.schedule(config.STEPWISE_SWEEP_CRON, sweep, { noOverlap: true, name: 'timer-sweep' });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.PORT, config.HOST, () => resolve());
-  });
   await slack?.start();
   pump?.start();
   const address = server.address();

@@ -18,7 +18,9 @@ import { formatZodIssues } from '../protocols/index.ts';
 import type { Database } from './database.ts';
 
 /** A directory file that cannot be used; the message names the file, the field and what was expected. */
-export class DirectoryError extends Error {}
+export class DirectoryError extends Error {
+  override name = 'DirectoryError';
+}
 
 export async function parseDirectoryFile(path: string, profile: ProtocolProfile) {
   let text: string;
@@ -51,9 +53,10 @@ export async function loadDirectoryFile(
   profile: ProtocolProfile,
 ): Promise<{ teams: number; people: number }> {
   const { teams, people } = await parseDirectoryFile(path, profile);
+  // People leave first and teams last: someone kept but moved to a new team still points at their old one
+  // until their row is updated, so the old team can only go once everyone is in place.
   await db.prisma.$transaction(async (tx) => {
     await tx.person.deleteMany({ where: { id: { notIn: people.map((p) => p.id) } } });
-    await tx.team.deleteMany({ where: { id: { notIn: teams.map((t) => t.id) } } });
     // A channel linked with `/transfer link` or a Slack user matched by e-mail is kept unless the file names one.
     for (const t of teams) {
       const update = {
@@ -67,6 +70,7 @@ export async function loadDirectoryFile(
       const update = { ...p, slackUser: p.slackUser ?? undefined, teamsUser: p.teamsUser ?? undefined };
       await tx.person.upsert({ where: { id: p.id }, create: p, update });
     }
+    await tx.team.deleteMany({ where: { id: { notIn: teams.map((t) => t.id) } } });
   });
   return { teams: teams.length, people: people.length };
 }

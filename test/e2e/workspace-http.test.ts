@@ -86,6 +86,13 @@ describe('the local workspace over HTTP', () => {
       data: { action: 'accept', transferId: 'nope', version: 1 },
     });
     expect(((await stale.json()) as { error: string }).error).toMatch(/nope/);
+    // Malformed addresses and cookies are the caller's mistake, never a server error.
+    expect((await call('/local/files/%E0%A4%A', { person: 'eve' })).status).toBe(400);
+    const cookie = await call('/local/api/conversations', {
+      person: 'eve',
+      headers: { cookie: 'other=%E0%A4%A' },
+    });
+    expect(cookie.status).toBe(200);
   });
 
   it('streams a change to the conversation it touched; a stale press changes nothing and says why', async () => {

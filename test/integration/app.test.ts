@@ -1,10 +1,13 @@
 import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openApp } from '../../src/app.ts';
 import { listCard } from '../../src/channels/compose.ts';
 import { readConfig } from '../../src/config.ts';
+import { startServer } from '../../src/server/main.ts';
 import { at, stepUpToMash } from '../support/hackney-fixture.ts';
 
 describe('starting on the embedded defaults', () => {
@@ -54,6 +57,28 @@ describe('/transfer list', () => {
       expect(card).toContain(oldest.ref);
     } finally {
       await app.close();
+    }
+  }, 60_000);
+});
+
+describe('serve on a port already taken', () => {
+  it('says so in one line and lets go of the embedded database', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const port = String((taken.address() as AddressInfo).port);
+    const dir = mkdtempSync(join(tmpdir(), 'stepwise-port-'));
+    const env = { STEPWISE_DATA_DIR: dir, HOST: '127.0.0.1', STEPWISE_LOG_LEVEL: 'silent' };
+    try {
+      await expect(startServer(readConfig({ ...env, PORT: port }), { sweep: false })).rejects.toThrow(
+        new RegExp(
+          `^cannot listen on 127\\.0\\.0\\.1:${port} \\(EADDRINUSE\\): another program is using that port`,
+        ),
+      );
+      // The database's lock was released: the same data directory opens at once on a free port.
+      const again = await startServer(readConfig({ ...env, PORT: '0' }), { sweep: false });
+      await again.close();
+    } finally {
+      taken.close();
     }
   }, 60_000);
 });

@@ -103,7 +103,26 @@ describe('stepwise CLI', () => {
     writeFileSync(badDir, stringify({ teams: [{ id: 'x', service: 'nope', name: 'X' }], people: [] }));
     const bad = await stepwise(['directory', 'load', badDir], env);
     expect(bad.code).toBe(1);
-    expect(bad.stderr).toContain(`${badDir}: teams.0.service: unknown service "nope"`);
+    // Every problem, as written for a person (not an "unexpected error").
+    expect(bad.stderr).toBe(
+      `stepwise: ${badDir}: teams.0.service: unknown service "nope" for the hackney protocol (expected one of: universal, early-help-hub, targeted-early-help, mash, csc)\n`,
+    );
+    // Mo moves to a new team and his old one goes, in one load.
+    writeFileSync(
+      dirFile,
+      stringify({
+        teams: [{ id: 'front-door', service: 'mash', name: 'Front Door' }],
+        people: [{ id: 'mo', name: 'Mo Manager', team: 'front-door', roles: ['team_manager'] }],
+      }),
+    );
+    expect((await stepwise(['directory', 'load', dirFile], env)).stdout).toContain(
+      'loaded 1 team(s) and 1 person(s)',
+    );
+    const usage = await stepwise(['tick', '--bogus'], env);
+    expect([usage.code, usage.stderr]).toEqual([
+      2,
+      expect.stringMatching(/^stepwise: Unknown option '--bogus'/),
+    ]);
 
     const tick = await stepwise(['tick', '--now', '2026-11-23T09:00:00Z'], env);
     expect(tick.stdout).toContain('nothing due as of 2026-11-23T09:00:00.000Z');

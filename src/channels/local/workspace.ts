@@ -89,7 +89,12 @@ function cookies(req: IncomingMessage): Record<string, string> {
   const out: Record<string, string> = {};
   for (const part of (req.headers.cookie ?? '').split(';')) {
     const [k, ...v] = part.trim().split('=');
-    if (k) out[k] = decodeURIComponent(v.join('='));
+    if (!k) continue;
+    try {
+      out[k] = decodeURIComponent(v.join('='));
+    } catch {
+      // Not percent-encoding (someone else's cookie on this host): ignored, as if it were not there.
+    }
   }
   return out;
 }
@@ -257,7 +262,12 @@ export function workspaceRoutes(deps: WorkspaceDeps): Routes {
 
   const file = async (req: IncomingMessage, res: ServerResponse) => {
     if (!allowed(req)) return sendJson(res, 401, { error: 'This workspace needs its access token.' });
-    const id = decodeURIComponent((req.url ?? '').split('?')[0]?.slice('/local/files/'.length) ?? '');
+    let id: string;
+    try {
+      id = decodeURIComponent((req.url ?? '').split('?')[0]?.slice('/local/files/'.length) ?? '');
+    } catch {
+      return sendJson(res, 400, { error: 'That is not a file address.' });
+    }
     const m = await messages.get(id);
     const p = (() => {
       try {
