@@ -7,7 +7,7 @@ import type { Config } from './config.ts';
 import { WorkingCalendar } from './domain/calendar.ts';
 import { Directory } from './domain/directory.ts';
 import type { ProtocolProfile } from './domain/profile.ts';
-import { demoDirectoryPath } from './protocols/directories/index.ts';
+import { demoDirectoryPath, demoDirectoryWithTeams } from './protocols/directories/index.ts';
 import { isProfileName, loadProfile } from './protocols/index.ts';
 import { type Database, openDatabase } from './store/database.ts';
 import { loadDirectoryFile, readDirectory } from './store/directory-store.ts';
@@ -44,10 +44,19 @@ export async function openApp(config: Config, opts: OpenAppOptions = {}): Promis
   try {
     if (opts.migrate !== false) await migrate(db, { ...(opts.log ? { log: opts.log } : {}) });
     if (config.STEPWISE_DIRECTORY) await loadDirectoryFile(db, config.STEPWISE_DIRECTORY, profile);
-    else if (opts.demoDirectory && isProfileName(profile.id) && (await db.prisma.team.count()) === 0) {
+    else if (opts.demoDirectory && isProfileName(profile.id)) {
       // A first run with no directory: the protocol's fictional demo teams and people, so it can be tried.
-      const loaded = await loadDirectoryFile(db, demoDirectoryPath(profile.id), profile);
-      opts.log?.(`loaded the ${profile.id} demo directory (${loaded.teams} teams, ${loaded.people} people)`);
+      // Another protocol's demo directory (trying a second council on the same data) is swapped the same way;
+      // a directory of any other kind is the council's own and is never replaced.
+      const teams = await db.prisma.team.findMany({ select: { id: true } });
+      const demoOf = teams.length ? demoDirectoryWithTeams(teams.map((t) => t.id)) : undefined;
+      if (!teams.length || (demoOf && demoOf !== profile.id)) {
+        const loaded = await loadDirectoryFile(db, demoDirectoryPath(profile.id), profile);
+        opts.log?.(
+          `loaded the ${profile.id} demo directory (${loaded.teams} teams, ${loaded.people} people)` +
+            (demoOf ? `, in place of the ${demoOf} one` : ''),
+        );
+      }
     }
     const store = new PrismaTransferStore(db.prisma);
     const app: App = {

@@ -35,6 +35,41 @@ describe('starting on the embedded defaults', () => {
   });
 });
 
+describe('trying a second council on the same data', () => {
+  it('swaps one demo directory for the other, and never replaces a directory of the council’s own', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'stepwise-two-'));
+    const first = await openApp(readConfig({ STEPWISE_DATA_DIR: dir, STEPWISE_PROTOCOL: 'manchester' }), {
+      demoDirectory: true,
+    });
+    await first.close();
+    const lines: string[] = [];
+    const second = await openApp(readConfig({ STEPWISE_DATA_DIR: dir, STEPWISE_PROTOCOL: 'halton' }), {
+      demoDirectory: true,
+      log: (l) => lines.push(l),
+    });
+    try {
+      expect(lines).toContainEqual(
+        expect.stringMatching(/^loaded the halton demo directory .* in place of the manchester one$/),
+      );
+      expect(second.workflow.directory.teams.map((t) => t.service)).toContain('icart');
+      // The council's own directory (here: one team renamed by id) is left alone.
+      await second.db.prisma.team.create({
+        data: { id: 'our-own-team', service: 'icart', name: 'Our own team' },
+      });
+    } finally {
+      await second.close();
+    }
+    const third = await openApp(readConfig({ STEPWISE_DATA_DIR: dir, STEPWISE_PROTOCOL: 'manchester' }), {
+      demoDirectory: true,
+    });
+    try {
+      expect(third.workflow.directory.team('our-own-team')).toBeDefined();
+    } finally {
+      await third.close();
+    }
+  }, 60_000);
+});
+
 describe('/transfer list', () => {
   it('shows the oldest open request even when a hundred newer ones are finished', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'stepwise-list-'));
