@@ -161,7 +161,11 @@ export class Directory {
   hasRole(person: Person, roles: readonly Role[]): boolean {
     return person.roles.some((r) => roles.includes(r));
   }
-  /** Holders of the roles nearest a team: in the team, else in teams providing the same service, else anywhere. */
+  /**
+   * Holders of the roles nearest a team: in the team, else in teams providing the same service. Only the
+   * council-wide roles (head of service, director) are looked for anywhere: another service's team managers
+   * are not this team's, and must not be chased, or given the say, in its place. Empty: nobody holds them.
+   */
   nearest(teamId: string, roles: readonly Role[]): Person[] {
     const own = this.members(teamId, roles);
     if (own.length) return own;
@@ -169,6 +173,8 @@ export class Directory {
     const same = this.people.filter(
       (p) => this.team(p.teamId)?.service === service && this.hasRole(p, roles),
     );
-    return same.length ? same : this.people.filter((p) => this.hasRole(p, roles));
+    if (same.length) return same;
+    const councilWide = roles.filter((r) => r === 'head_of_service' || r === 'director');
+    return councilWide.length ? this.people.filter((p) => this.hasRole(p, councilWide)) : [];
   }
 }

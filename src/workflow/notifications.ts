@@ -167,8 +167,12 @@ export function ladderPings(
   const key = `ladder:${dispute.id}:${dispute.stageIndex}:${reason}`;
   const due = dispute.stageDueAt ? ` by ${w.calendar.localDateTime(dispute.stageDueAt)}` : '';
   const what = dispute.about === 'delay' ? 'decision delayed' : 'disagreement';
-  const text = `${t.ref} ${what}, stage ${dispute.stageIndex + 1} of ${dispute.ladder.stages.length} (${stage.name}): ${stage.who.replace(/\.$/, '')}; to be resolved${due}.`;
   const people = [...w.stagePeople(t, dispute, 'sending'), ...w.stagePeople(t, dispute, 'receiving')];
+  // Nobody in the directory holds the stage's roles: said in the escalation channel, so an admin can add them.
+  const missing = people.length
+    ? ''
+    : ` Nobody in the Stepwise directory holds this stage's roles for ${w.teamName(t.sendingTeamId)} or ${w.teamName(t.receivingTeamId)}: an administrator should add them.`;
+  const text = `${t.ref} ${what}, stage ${dispute.stageIndex + 1} of ${dispute.ladder.stages.length} (${stage.name}): ${stage.who.replace(/\.$/, '')}; to be resolved${due}.${missing}`;
   const rows: NewOutbox[] = [
     {
       idempotencyKey: `${key}:channel`,
