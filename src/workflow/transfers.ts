@@ -905,7 +905,7 @@ export class TransferWorkflow {
       data,
       'resolve',
       now,
-      ({ t, p, dispute }) => {
+      ({ t, p, route, dispute }) => {
         if (!dispute) throw new WorkflowError('refused', `${t.ref} has no open disagreement to resolve.`);
         const resolution = {
           outcome: data.outcome,
@@ -922,9 +922,16 @@ export class TransferWorkflow {
             : dispute.about === 'delay'
               ? { decision: { action: 'decline', ...decided } }
               : {};
+        // Accepted by the ladder: what acceptance starts (Somerset's handover TAF) starts now, as on Accept.
+        const started =
+          data.outcome === 'overturned'
+            ? this.started(route, t, 'accepted', now)
+            : { meetings: [], timers: [] };
         return {
           patch,
           changes: {
+            meetings: started.meetings,
+            timers: started.timers,
             dispute: {
               update: {
                 id: dispute.id,

@@ -317,6 +317,50 @@ describe.each(databaseKinds)('deadlines on %s', (kind) => {
     expect(rows[1]?.dueAt.toISOString()).toBe('2026-12-01T09:00:00.000Z');
   });
 
+  it('a decline overturned on the ladder starts what acceptance starts (a meeting anchored on acceptance)', async () => {
+    await db.close();
+    const base = builtInProfile('hackney');
+    await open({
+      ...base,
+      routes: base.routes.map((r) =>
+        r.id === 'to-statutory'
+          ? {
+              ...r,
+              meetings: [
+                ...r.meetings,
+                {
+                  ...(r.meetings[0] as (typeof r.meetings)[number]),
+                  id: 'on-acceptance',
+                  label: 'Planning meeting after acceptance',
+                  anchor: 'accepted' as const,
+                  when: undefined,
+                },
+              ],
+            }
+          : r,
+      ),
+    });
+    const t = await w.start(stepUpToMash(), monday);
+    const reason = w.profile.declineReasons.find((r) => !r.needsText) ?? w.profile.declineReasons[0];
+    await w.decline(
+      { actor: slack('mo'), ref: t.ref, reason: reason?.id ?? '', text: 'Below the threshold.' },
+      at('2026-11-23T11:00:00Z'),
+    );
+    await w.dispute(
+      { actor: slack('eve'), ref: t.ref, reason: 'The risks at home have risen since the last review.' },
+      at('2026-11-23T12:00:00Z'),
+    );
+    const d = await store.openDispute(t.id);
+    const resolver = w.stagePeople(await w.get(t.ref), d as NonNullable<typeof d>, 'receiving')[0];
+    if (!resolver) throw new Error('nobody at stage 1');
+    expect((await store.meetings(t.id)).map((m) => m.meetingKey)).not.toContain('on-acceptance');
+    await w.resolve(
+      { actor: slack(resolver.id), ref: t.ref, outcome: 'overturned', rationale: 'The threshold is met.' },
+      at('2026-11-24T10:00:00Z'),
+    );
+    expect((await store.meetings(t.id)).map((m) => m.meetingKey)).toContain('on-acceptance');
+  });
+
   it('a dispute whose stage runs out climbs by itself; both sides are told how it ended', async () => {
     const t = await w.start(stepUpToMash(), monday);
     const reason = w.profile.declineReasons.find((r) => !r.needsText) ?? w.profile.declineReasons[0];
