@@ -834,7 +834,9 @@ export function meetingCardData(
   const rule: MeetingRule | undefined = route.meetings.find((r) => r.id === m.meetingKey);
   const when = (d: Date) => formatWhen(d, calendar.timeZone);
   const unit = rule?.within?.unit ?? 'working_days';
-  const pending = m.status === 'required' || m.status === 'optional' || m.status === 'proposed';
+  // Not held: it can be arranged again, like one never scheduled.
+  const pending =
+    m.status === 'required' || m.status === 'optional' || m.status === 'proposed' || m.status === 'not_held';
   const open = pending || m.status === 'scheduled';
   const slots = pending
     ? [
@@ -857,7 +859,7 @@ export function meetingCardData(
     scheduled: m.scheduledAt ? `Confirmed for ${when(m.scheduledAt)}` : 'Confirmed',
     held: `Held${result ? `: ${result}` : ''}`,
     // The reason is free text and may name the family: it stays in the audit trail, off the channel.
-    not_held: 'Not held',
+    not_held: 'Not held (it can be arranged again below)',
   };
   const buttons: Button[] = [];
   if (m.status === 'proposed' && m.scheduledAt)
@@ -897,7 +899,7 @@ export function meetingCardData(
     .members(t.receivingTeamId, ['team_manager', 'service_manager'])
     .map((p) => p.name);
   const stuck =
-    pending && m.status !== 'optional' && slots.length === 0 && m.dueBy !== null
+    pending && m.status !== 'optional' && m.status !== 'not_held' && slots.length === 0 && m.dueBy !== null
       ? `No working-hours slot is left before the ${m.label} is due (${when(m.dueBy)}). ` +
         `${deciders.length ? deciders.join(' or ') : `The manager of ${rules.teamName(t.receivingTeamId)}`} must decide: ` +
         'hold it late (propose a time), or record that it will not be held and why.'

@@ -390,6 +390,9 @@ async function handleTimer(
       const meeting = (await tx.meetings(t.id)).find((m) => m.meetingKey === timer.payload.meeting);
       if (!meeting || meeting.status === 'held')
         return { summary: `${t.ref}: ${what ?? 'meeting'} already held` };
+      // Recorded as not held, with the reason: that was the decision the chase asks for.
+      if (meeting.status === 'not_held')
+        return { summary: `${t.ref}: ${what ?? 'meeting'} recorded as not held` };
       if (meeting.status !== 'scheduled') {
         const managers = w.directory.members(t.receivingTeamId, ['team_manager', 'service_manager']);
         decide = ` No time is confirmed and none is left before the deadline: ${managers.map((p) => p.name).join(' or ') || `the manager of ${w.teamName(t.receivingTeamId)}`} must decide whether to hold it late or record why not.`;

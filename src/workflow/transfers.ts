@@ -981,7 +981,7 @@ export class TransferWorkflow {
   async proposeMeeting(input: z.input<typeof cmd.scheduleMeetingSchema>, now: Date): Promise<TransferRow> {
     const data = parse(cmd.scheduleMeetingSchema, input);
     const { t, meeting } = await this.findMeeting(data.ref, data.meeting);
-    if (!['required', 'optional', 'proposed', 'scheduled'].includes(meeting.status))
+    if (!['required', 'optional', 'proposed', 'scheduled', 'not_held'].includes(meeting.status))
       throw new WorkflowError(
         'refused',
         `The ${meeting.label} for ${t.ref} is already ${meeting.status.replace('_', ' ')}.`,
@@ -992,7 +992,8 @@ export class TransferWorkflow {
     const late = meeting.dueBy && at > meeting.dueBy ? ' This is after the meeting is due.' : '';
     // Proposing to move a confirmed meeting takes its time back to "proposed": the confirmed time's reminder and
     // outcome chase end, and the next confirmation is a new version (new invites replacing the old).
-    const confirmed = meeting.status === 'scheduled';
+    const confirmed =
+      meeting.status === 'scheduled' || (meeting.status === 'not_held' && meeting.scheduledAt !== null);
     const update = {
       ...meeting,
       status: 'proposed' as const,
@@ -1072,7 +1073,8 @@ export class TransferWorkflow {
   private confirmWrites(t: TransferRow, meeting: MeetingRow, at: Date, by: Person, now: Date) {
     // Moved straight from a confirmed time (a new version now), or confirming a proposal to move one (its
     // version was raised when it was proposed): either way the invites replace earlier ones.
-    const rescheduled = meeting.status === 'scheduled' && meeting.scheduledAt !== null;
+    const rescheduled =
+      (meeting.status === 'scheduled' || meeting.status === 'not_held') && meeting.scheduledAt !== null;
     const sequence = rescheduled ? meeting.sequence + 1 : meeting.sequence;
     const moved = sequence > 0;
     const rule = this.route(t.routeId).meetings.find((m) => m.id === meeting.meetingKey);
@@ -1245,9 +1247,11 @@ export class TransferWorkflow {
     };
     // Recorded: the day-before reminder and the "record the outcome" chase are moot; held meets the deadline.
     const chases = Object.values(meetingChaseKeys(meeting.meetingKey, meeting.sequence));
+    // Not held, with the reason: the meeting's deadline chase ends too (the decision it asks for is made); the
+    // card still lets the teams arrange it again.
     const settle = {
-      keys: data.outcome === 'held' ? [`meeting:${meeting.meetingKey}`, ...chases] : chases,
-      status: 'met' as const,
+      keys: [`meeting:${meeting.meetingKey}`, ...chases],
+      status: data.outcome === 'held' ? ('met' as const) : ('cancelled' as const),
     };
     const logged = { meeting: meeting.meetingKey, outcome: data.outcome, result: data.result };
     const agreed =

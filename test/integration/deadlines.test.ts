@@ -2,10 +2,12 @@
 // chasing a decision up the line, confirmed meetings (invites, the day-before reminder, the outcome chase),
 // proposals, digests, a dispute that climbs by itself, and the open-plan notice.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { meetingCardData } from '../../src/cards/view.ts';
 import type { ProtocolProfile } from '../../src/domain/profile.ts';
 import { builtInProfile } from '../../src/protocols/index.ts';
 import type { Database } from '../../src/store/database.ts';
 import type { PrismaTransferStore } from '../../src/store/transfer-store.ts';
+import type { MeetingRow } from '../../src/workflow/ports.ts';
 import { sweepDueTimers } from '../../src/workflow/sweep.ts';
 import type { TransferWorkflow } from '../../src/workflow/transfers.ts';
 import { databaseKinds, freshDatabase } from '../support/databases.ts';
@@ -359,6 +361,46 @@ describe.each(databaseKinds)('deadlines on %s', (kind) => {
       at('2026-11-24T10:00:00Z'),
     );
     expect((await store.meetings(t.id)).map((m) => m.meetingKey)).toContain('on-acceptance');
+  });
+
+  it('a meeting recorded as not held is not chased any more, and can be arranged again with new invites', async () => {
+    const t = await w.start(stepUpToMash(), monday);
+    await w.accept({ actor: slack('mo'), ref: t.ref }, at('2026-11-23T11:00:00Z'));
+    await w.allocate({ actor: slack('mo'), ref: t.ref, workerId: 'mia' }, at('2026-11-23T12:00:00Z'));
+    await w.scheduleMeeting(
+      { actor: slack('mia'), ref: t.ref, meeting: 'joint-visit', at: '2026-11-25T10:00:00Z' },
+      at('2026-11-23T12:30:00Z'),
+    );
+    await w.recordMeetingOutcome(
+      {
+        actor: slack('mia'),
+        ref: t.ref,
+        meeting: 'joint-visit',
+        outcome: 'not_held',
+        reason: 'The family were not at home.',
+      },
+      at('2026-11-25T12:00:00Z'),
+    );
+    // The visit's deadline (5 working days after allocation) passes: nothing chases it.
+    const swept = await sweepDueTimers(w, store, at('2026-12-02T10:00:00Z'));
+    expect(swept.handled.filter((h) => h.ref === t.ref && h.kind === 'meeting_due')).toEqual([]);
+    const card = meetingCardData({
+      transfer: await w.get(t.ref),
+      profile: w.profile,
+      directory: w.directory,
+      calendar: w.calendar,
+      now: at('2026-12-02T10:00:00Z'),
+      meeting: (await store.meetings(t.id)).find((m) => m.meetingKey === 'joint-visit') as MeetingRow,
+    });
+    expect(card.forms.map((f) => f.form)).toContain('meeting-time');
+    const again = at('2026-12-02T11:00:00Z');
+    await w.scheduleMeeting(
+      { actor: slack('mia'), ref: t.ref, meeting: 'joint-visit', at: '2026-12-04T10:00:00Z' },
+      again,
+    );
+    const invites = (await sent(t.id, again)).filter((r) => r.kind === 'invite');
+    expect(invites.length).toBeGreaterThan(0);
+    for (const r of invites) expect(r.payload).toMatchObject({ sequence: 1, at: '2026-12-04T10:00:00.000Z' });
   });
 
   it('a dispute whose stage runs out climbs by itself; both sides are told how it ended', async () => {
