@@ -574,6 +574,11 @@ export class WorkingCalendar {
     }
   }
 
+  /** The length of a working day in hours (8 for 09:00-17:00). */
+  get hoursPerDay(): number {
+    return (this.endMinutes - this.startMinutes) / 60;
+  }
+
   /** When to deliver something timed in `unit`: clock_hours at once, anything else in working time. */
   deliverAt(instant: Date, unit: DurationUnit): Date {
     checkInstant(instant);

@@ -8,6 +8,7 @@
  * not ours) still sends once. Recurring digests are one row each whose occurrence goes up every time.
  */
 import { randomUUID } from 'node:crypto';
+import type { Duration } from '../domain/calendar.ts';
 import { nextStage } from '../domain/ladder.ts';
 import { awaitingDecision, stateLabels } from '../domain/lifecycle.ts';
 import type { ProtocolProfile } from '../domain/profile.ts';
@@ -273,6 +274,14 @@ async function overdueDigests(
   return rows;
 }
 
+/** How long each rung up the overdue line waits, as working time. */
+function rungInterval(w: TransferWorkflow): Duration {
+  const every = w.profile.chasing.every;
+  return every.unit === 'working_days'
+    ? { amount: every.amount * w.calendar.hoursPerDay, unit: 'working_hours' }
+    : every;
+}
+
 // ---- timers of one transfer --------------------------------------------------------------------------------
 
 async function handleTimer(
@@ -331,8 +340,10 @@ async function handleTimer(
               transferId: t.id,
               kind: 'decision_due',
               key: `${base}:up${step + 1}`,
-              // From now, not from when it was due: after downtime the line is climbed one rung at a time.
-              dueAt: w.calendar.due(now > timer.dueAt ? now : timer.dueAt, w.profile.chasing.every),
+              // From now, not from when it was due: after downtime the line is climbed one rung at a time. A
+              // working day here is a day of working time later (Monday 17:00 -> Tuesday 17:00), not a
+              // deadline's "by the end of the next working day".
+              dueAt: w.calendar.due(now > timer.dueAt ? now : timer.dueAt, rungInterval(w)),
               payload: { step: step + 1, due: dueAt.toISOString() },
             },
           ]

