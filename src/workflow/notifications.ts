@@ -155,12 +155,16 @@ export function outboxFor(
   return rows;
 }
 
-/** Pings for the people at the dispute's current stage, on both sides, by DM and in the escalation channel. */
+/**
+ * Pings for the people at the dispute's current stage, on both sides, by DM and in the escalation channel.
+ * `overdueAt`: the last stage's time has run out (the ping says by how much and that a decision is needed).
+ */
 export function ladderPings(
   w: TransferWorkflow,
   t: TransferRow,
   dispute: DisputeRow,
   reason: string,
+  overdueAt?: Date,
 ): NewOutbox[] {
   const stage = dispute.ladder.stages[dispute.stageIndex];
   if (!stage) return [];
@@ -172,7 +176,11 @@ export function ladderPings(
   const missing = people.length
     ? ''
     : ` Nobody in the Stepwise directory holds this stage's roles for ${w.teamName(t.sendingTeamId)} or ${w.teamName(t.receivingTeamId)}: an administrator should add them.`;
-  const text = `${t.ref} ${what}, stage ${dispute.stageIndex + 1} of ${dispute.ladder.stages.length} (${stage.name}): ${stage.who.replace(/\.$/, '')}; to be resolved${due}.${missing}`;
+  const late =
+    overdueAt && dispute.stageDueAt
+      ? ` The last stage is ${w.calendar.describe(overdueAt, dispute.stageDueAt, stage.timeLimit.unit)}: it needs a decision now.`
+      : '';
+  const text = `${t.ref} ${what}, stage ${dispute.stageIndex + 1} of ${dispute.ladder.stages.length} (${stage.name}): ${stage.who.replace(/\.$/, '')}; to be resolved${due}.${late}${missing}`;
   const rows: NewOutbox[] = [
     {
       idempotencyKey: `${key}:channel`,

@@ -427,9 +427,11 @@ async function handleTimer(
     return { summary: `${t.ref}: stage already moved on` };
   const next = nextStage(dispute.ladder, dispute.stageIndex, now, w.calendar);
   if (!next) {
+    // The last rung: chased again every working day until someone decides.
     return {
       summary: `${t.ref}: last stage overdue, decision chased`,
-      outbox: ladderPings(w, t, dispute, `overdue:${timer.id}`),
+      outbox: ladderPings(w, t, dispute, `overdue:${timer.id}:${timer.occurrence}`, now),
+      reschedule: { dueAt: w.calendar.due(now, rungInterval(w)) },
     };
   }
   const climbed = climb(w, t, dispute, next);

@@ -406,6 +406,40 @@ describe.each(databaseKinds)('deadlines on %s', (kind) => {
     for (const r of invites) expect(r.payload).toMatchObject({ sequence: 1, at: '2026-12-04T10:00:00.000Z' });
   });
 
+  it('when the last stage of the ladder runs out, its people are chased every working day until someone decides', async () => {
+    const t = await w.start(stepUpToMash(), monday);
+    const reason = w.profile.declineReasons.find((r) => !r.needsText) ?? w.profile.declineReasons[0];
+    await w.decline(
+      { actor: slack('mo'), ref: t.ref, reason: reason?.id ?? '', text: 'Below the threshold.' },
+      at('2026-11-23T11:00:00Z'),
+    );
+    await w.dispute(
+      { actor: slack('eve'), ref: t.ref, reason: 'The risks at home have risen since the last review.' },
+      at('2026-11-23T12:00:00Z'),
+    );
+    let d = await store.openDispute(t.id);
+    while (d && d.stageIndex < d.ladder.stages.length - 1) {
+      await sweepDueTimers(w, store, d.stageDueAt as Date);
+      d = await store.openDispute(t.id);
+    }
+    if (!d?.stageDueAt) throw new Error('no last stage');
+    const chasedAt = new Date(d.stageDueAt.getTime() + 60_000);
+    await sweepDueTimers(w, store, chasedAt);
+    const overdue = () =>
+      db.prisma.outbox.findMany({
+        where: { transferId: t.id, kind: 'escalation', idempotencyKey: { contains: ':overdue:' } },
+      });
+    const first = await overdue();
+    expect(first).toHaveLength(1);
+    expect(text(first[0] as { payload: unknown })).toMatch(
+      /The last stage is overdue.*: it needs a decision now\./,
+    );
+    // A working day later, again; the ladder does not climb past its last stage.
+    await sweepDueTimers(w, store, new Date(chasedAt.getTime() + 3 * 24 * 3600_000));
+    expect(await overdue()).toHaveLength(2);
+    expect((await store.openDispute(t.id))?.stageIndex).toBe(d.stageIndex);
+  });
+
   it('a dispute whose stage runs out climbs by itself; both sides are told how it ended', async () => {
     const t = await w.start(stepUpToMash(), monday);
     const reason = w.profile.declineReasons.find((r) => !r.needsText) ?? w.profile.declineReasons[0];
