@@ -32,8 +32,10 @@
  *
  * Amounts for working_days, calendar_days, weeks and calendar_months must be whole numbers.
  *
- * Messages are delivered in working time: `deliverAt` holds anything other than a clock_hours item until
- * the next working period starts.
+ * Chases fall in working time because their deadlines do (working days end at the end of working hours,
+ * working hours count only working time). Clock-hours limits (Manchester's 48-hour ladder) fall when they
+ * fall, night or day, and their pings go then. `deliverAt` gives the next working moment for a message a
+ * caller wants to hold to working time.
  */
 import Holidays from 'date-holidays';
 import { DateTime, IANAZone } from 'luxon';
