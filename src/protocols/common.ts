@@ -20,7 +20,7 @@ export const defaultDecisionDue: DurationInput = { amount: 3, unit: 'working_day
 /** The note a profile carries when it uses {@link defaultDecisionDue}. */
 export const defaultDecisionNote =
   'Decision times: the source gives no time for the receiving team to decide, so the common default applies: ' +
-  '3 working days from submission (more information pauses the clock).';
+  '3 working days from submission (a request for more information stops the clock, and the answer starts it again from the beginning).';
 
 /**
  * The common escalation ladder, used where a source is silent: each rung pairs the sending side's and
