@@ -14,6 +14,8 @@ export interface InviteInput {
   /** Bumped each time the meeting moves, so calendars replace the earlier invite. */
   sequence: number;
   attendees: readonly { name: string; email: string | null }[];
+  /** Who confirmed the time: the invite's ORGANIZER (replies go there); else the first attendee with an e-mail. */
+  organizer?: { name: string; email: string | null } | undefined;
   /** The transfer's route and teams, in words. */
   about: string;
 }
@@ -25,6 +27,8 @@ export interface Invite {
 
 export function meetingInvite(input: InviteInput): Invite {
   const at = input.at;
+  // An invite (METHOD:REQUEST) must name its organizer (RFC 5546).
+  const organizer = [input.organizer, ...input.attendees].find((p) => p?.email);
   const { error, value } = createEvent({
     productId: 'stepwise/meetings',
     method: 'REQUEST',
@@ -37,6 +41,7 @@ export function meetingInvite(input: InviteInput): Invite {
     startOutputType: 'utc',
     duration: { minutes: input.minutes },
     status: 'CONFIRMED',
+    ...(organizer ? { organizer: { name: organizer.name, email: organizer.email as string } } : {}),
     attendees: input.attendees
       .filter((a) => a.email)
       .map((a) => ({ name: a.name, email: a.email as string, rsvp: true, role: 'REQ-PARTICIPANT' as const })),

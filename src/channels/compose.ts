@@ -138,6 +138,7 @@ export function inviteFile(app: App, t: TransferRow, m: OutboxMessage) {
     minutes: number;
     sequence: number;
     attendees: { name: string; email: string | null }[];
+    organizer?: { name: string; email: string | null };
   };
   const route = app.workflow.route(t.routeId);
   const kind = routeKindLabels[route.kind as keyof typeof routeKindLabels] ?? route.kind;
@@ -149,6 +150,7 @@ export function inviteFile(app: App, t: TransferRow, m: OutboxMessage) {
     minutes: p.minutes,
     sequence: p.sequence,
     attendees: p.attendees ?? [],
+    organizer: p.organizer,
     about: `${kind}: ${route.name}; ${app.workflow.teamName(t.sendingTeamId)} and ${app.workflow.teamName(t.receivingTeamId)}.`,
   });
   return { ...file, title: `${p.label}: ${t.ref}` };

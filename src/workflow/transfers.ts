@@ -1108,6 +1108,7 @@ export class TransferWorkflow {
           minutes,
           sequence,
           attendees: invitees.map((x) => ({ name: x.name, email: x.email ?? null })),
+          organizer: { name: by.name, email: by.email ?? null },
           text: `${t.ref}: ${moved ? 'the' : 'an'} invite for the ${meeting.label}, ${when}${moved ? ' (moved; this replaces the earlier invite)' : ''}.`,
         },
       })),

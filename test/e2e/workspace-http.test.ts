@@ -199,6 +199,8 @@ describe('the local workspace over HTTP', () => {
     const body = await ics.text();
     expect(body).toContain('BEGIN:VCALENDAR');
     expect(body).toContain(t.ref);
+    // An invite names its organizer (RFC 5546): the person who confirmed the time.
+    expect(body).toMatch(/^ORGANIZER;CN=.*:mailto:\S+@example\.gov\.uk/im);
     expect((await call(invite.url, { person: 'eve' })).status).toBe(404);
   });
 
