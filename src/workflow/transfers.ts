@@ -207,9 +207,18 @@ export class TransferWorkflow {
   stagePeople(t: TransferRow, dispute: DisputeRow, side: Side): Person[] {
     const stage = dispute.ladder.stages[dispute.stageIndex];
     if (!stage) return [];
-    return side === 'sending'
-      ? this.directory.nearest(t.sendingTeamId, stage.roles.sending)
-      : this.directory.nearest(t.receivingTeamId, stage.roles.receiving);
+    const teamId = side === 'sending' ? t.sendingTeamId : t.receivingTeamId;
+    const roles = side === 'sending' ? stage.roles.sending : stage.roles.receiving;
+    // A front-line stage (Manchester's first) is the people who know the case, whatever their title, not every
+    // practitioner in the two teams: the requester, and the one who decided or was allocated.
+    if (roles.every((r) => r === 'practitioner')) {
+      const ids = side === 'sending' ? [t.requesterId] : [t.decision?.byId, t.allocation?.workerId];
+      const involved = [...new Set(ids)]
+        .map((id) => (id ? this.directory.person(id) : undefined))
+        .filter((p): p is Person => p !== undefined && p.teamId === teamId);
+      if (involved.length) return involved;
+    }
+    return this.directory.nearest(teamId, roles);
   }
 
   private authorise(t: TransferRow, p: Person, action: TransferAction, dispute: DisputeRow | null): void {

@@ -86,6 +86,53 @@ describe.each(databaseKinds)('council rules through the workflow on %s', (kind) 
     await db.close();
   });
 
+  it('Manchester: the front-line stage of the ladder is the people who know the case, not every practitioner', async () => {
+    db = await freshDatabase(kind);
+    const { w } = await councilWorkflow(db, 'manchester');
+    const t = await w.start(
+      {
+        actor: actor('priya'),
+        routeId: 'cin-to-early-help',
+        consent,
+        form: {
+          child_name: 'Tom Green',
+          child_dob: '2015-05-05',
+          child_ref: 'MC-778800',
+          hub: 'north',
+          stepping_down_from: 'cafa',
+          family_composition: 'Mother and two siblings aged 4 and 12.',
+          address_contact: '1 Example Street',
+          housing_provider: 'housing-association',
+          date_referred: '2026-11-20',
+          referral_reason: 'The assessment found needs that Early Help can meet.',
+          referrer_contact: 'Priya, North SW team',
+          level_of_need: 'level-4',
+          intervention_status: 'step-down',
+          sos_worried: 'School attendance has dropped to 80% this term.',
+          sos_working_well: 'Mother engages with the plan.',
+          sos_needs_to_happen: 'A parenting programme and school support.',
+          forthcoming_meetings: 'Handover visit on 1 December.',
+          assessed_in_last_6_months: true,
+        },
+      },
+      new Date('2026-11-23T10:00:00Z'),
+    );
+    const reason = w.profile.declineReasons.find((r) => !r.needsText) ?? w.profile.declineReasons[0];
+    await w.decline(
+      { actor: actor('nora'), ref: t.ref, reason: reason?.id ?? '', text: 'The hub cannot take it now.' },
+      new Date('2026-11-24T10:00:00Z'),
+    );
+    const disputed = await w.dispute(
+      { actor: actor('priya'), ref: t.ref, reason: 'The family need the hub now, not later.' },
+      new Date('2026-11-24T11:00:00Z'),
+    );
+    const d = await new PrismaTransferStore(db.prisma).openDispute(t.id);
+    if (!d) throw new Error('no dispute');
+    expect(d.ladder.stages[0]?.id).toBe('front-line');
+    expect(w.stagePeople(disputed, d, 'sending').map((p) => p.id)).toEqual(['priya']);
+    expect(w.stagePeople(disputed, d, 'receiving').map((p) => p.id)).toEqual(['nora']);
+  });
+
   it('Manchester: a child stepped back up within 3 months goes to the team that stepped it down', async () => {
     db = await freshDatabase(kind);
     const { w } = await councilWorkflow(db, 'manchester');
