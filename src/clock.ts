@@ -8,6 +8,9 @@ export interface Clock {
 
 export const systemClock: Clock = { now: () => new Date() };
 
+/** Where the demo clock's offset is kept (the setting table), so it survives restarts and `stepwise tick`. */
+export const clockOffsetSetting = 'local.clock_offset_ms';
+
 /**
  * The local workspace's demo clock: real time plus an offset a trainer moves forward, so that reminders, chases
  * and escalations can be seen without waiting days. It never goes back, so nothing already done is undone.

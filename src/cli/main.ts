@@ -7,12 +7,14 @@ import { existsSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { openApp } from '../app.ts';
+import { clockOffsetSetting, DemoClock } from '../clock.ts';
 import { type Config, readConfig } from '../config.ts';
 import { seedDemo } from '../demo/seed.ts';
 import { loadProfile } from '../protocols/index.ts';
 import { verifyStoredChain } from '../store/audit-store.ts';
 import { openDatabase } from '../store/database.ts';
 import { loadDirectoryFile } from '../store/directory-store.ts';
+import { MessageRefStore } from '../store/message-ref-store.ts';
 import { migrate } from '../store/migrator.ts';
 import { WorkflowError } from '../workflow/errors.ts';
 import { sweepDueTimers } from '../workflow/sweep.ts';
@@ -162,6 +164,14 @@ export async function run(argv: string[], out: (line: string) => void = console.
       const app = await openApp(config);
       try {
         const report = await sweepDueTimers(app.workflow, app.store, now);
+        // The local workspace's demo clock moves forward to that time too (never back), so what the sweep
+        // sent is shown there when the server starts again.
+        const refs = new MessageRefStore(app.db.prisma);
+        const clock = new DemoClock(Number((await refs.setting(clockOffsetSetting)) ?? 0));
+        if (now > clock.now()) {
+          await refs.setSetting(clockOffsetSetting, clock.moveTo(now));
+          out(`the local workspace's demo clock is now ${now.toISOString()}`);
+        }
         for (const h of report.handled) out(`${h.kind.padEnd(13)} ${h.summary}`);
         out(
           report.handled.length

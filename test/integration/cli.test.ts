@@ -126,6 +126,11 @@ describe('stepwise CLI', () => {
 
     const tick = await stepwise(['tick', '--now', '2026-11-23T09:00:00Z'], env);
     expect(tick.stdout).toContain('nothing due as of 2026-11-23T09:00:00.000Z');
+    // A time ahead moves the workspace's demo clock there too; once there, it does not move again.
+    const ahead = await stepwise(['tick', '--now', '2030-01-07T09:00:00Z'], env);
+    expect(ahead.stdout).toContain("the local workspace's demo clock is now 2030-01-07T09:00:00.000Z");
+    const again = await stepwise(['tick', '--now', '2030-01-07T09:00:00Z'], env);
+    expect(again.stdout).not.toContain('demo clock');
     const badNow = await stepwise(['tick', '--now', 'tomorrow'], env);
     expect(badNow.code).toBe(2);
 

@@ -4,14 +4,14 @@
  */
 import type { Logger } from 'pino';
 import type { App } from '../../app.ts';
-import { DemoClock } from '../../clock.ts';
+import { clockOffsetSetting, DemoClock } from '../../clock.ts';
 import type { Routes } from '../../server/http.ts';
 import { MessageRefStore } from '../../store/message-ref-store.ts';
 import { dashboardRoutes } from './dashboard.ts';
 import { EventHub } from './events.ts';
 import { LocalMessageStore } from './messages.ts';
 import { LocalSender } from './sender.ts';
-import { behindToken, checkWorkspaceFiles, clockOffsetSetting, workspaceRoutes } from './workspace.ts';
+import { behindToken, checkWorkspaceFiles, workspaceRoutes } from './workspace.ts';
 
 export interface LocalWorkspace {
   routes: Routes;

@@ -26,7 +26,7 @@ import {
   routeKindLabels,
   withdrawFormData,
 } from '../../cards/view.ts';
-import type { DemoClock } from '../../clock.ts';
+import { clockOffsetSetting, type DemoClock } from '../../clock.ts';
 import type { Person } from '../../domain/directory.ts';
 import type { FieldError } from '../../domain/form.ts';
 import { stateLabels } from '../../domain/lifecycle.ts';
@@ -46,7 +46,6 @@ import type { EventHub } from './events.ts';
 import type { LocalMessage, LocalMessageStore } from './messages.ts';
 import { conversations } from './sender.ts';
 
-export const clockOffsetSetting = 'local.clock_offset_ms';
 const publicDir = pathToFileURL(`${fromRoot('src', 'channels', 'local', 'public')}/`);
 const adaptiveCardsScript = createRequire(import.meta.url).resolve('adaptivecards/dist/adaptivecards.min.js');
 const maxBody = 256 * 1024;
