@@ -18,6 +18,8 @@ export interface InviteInput {
   organizer?: { name: string; email: string | null } | undefined;
   /** The transfer's route and teams, in words. */
   about: string;
+  /** The meeting will not take place: a CANCEL that removes it from the calendars it was sent to. */
+  cancelled?: boolean | undefined;
 }
 
 export interface Invite {
@@ -31,7 +33,7 @@ export function meetingInvite(input: InviteInput): Invite {
   const organizer = [input.organizer, ...input.attendees].find((p) => p?.email);
   const { error, value } = createEvent({
     productId: 'stepwise/meetings',
-    method: 'REQUEST',
+    method: input.cancelled ? 'CANCEL' : 'REQUEST',
     uid: `${input.meetingId}@stepwise`,
     sequence: input.sequence,
     title: `${input.label}: ${input.ref}`,
@@ -40,7 +42,7 @@ export function meetingInvite(input: InviteInput): Invite {
     startInputType: 'utc',
     startOutputType: 'utc',
     duration: { minutes: input.minutes },
-    status: 'CONFIRMED',
+    status: input.cancelled ? 'CANCELLED' : 'CONFIRMED',
     ...(organizer ? { organizer: { name: organizer.name, email: organizer.email as string } } : {}),
     attendees: input.attendees
       .filter((a) => a.email)

@@ -139,6 +139,7 @@ export function inviteFile(app: App, t: TransferRow, m: OutboxMessage) {
     sequence: number;
     attendees: { name: string; email: string | null }[];
     organizer?: { name: string; email: string | null };
+    cancelled?: boolean;
   };
   const route = app.workflow.route(t.routeId);
   const kind = routeKindLabels[route.kind as keyof typeof routeKindLabels] ?? route.kind;
@@ -151,6 +152,7 @@ export function inviteFile(app: App, t: TransferRow, m: OutboxMessage) {
     sequence: p.sequence,
     attendees: p.attendees ?? [],
     organizer: p.organizer,
+    cancelled: p.cancelled,
     about: `${kind}: ${route.name}; ${app.workflow.teamName(t.sendingTeamId)} and ${app.workflow.teamName(t.receivingTeamId)}.`,
   });
   return { ...file, title: `${p.label}: ${t.ref}` };

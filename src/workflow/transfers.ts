@@ -967,12 +967,20 @@ export class TransferWorkflow {
 
   async withdraw(input: z.input<typeof cmd.withdrawSchema>, now: Date): Promise<TransferRow> {
     const data = parse(cmd.withdrawSchema, input);
-    return this.change(data, 'withdraw', now, () => ({
-      changes: {
-        settleTimers: { kinds: [...decisionTimerKinds, ...meetingTimerKinds], status: 'cancelled' },
-      },
-      data: { reason: data.reason },
-    }));
+    const { transfer, meetings } = await this.load(data.ref, { meetings: true });
+    return this.change(
+      data,
+      'withdraw',
+      now,
+      ({ t, p }) => ({
+        changes: {
+          settleTimers: { kinds: [...decisionTimerKinds, ...meetingTimerKinds], status: 'cancelled' },
+          outbox: this.cancelledInvites(t, meetings, p, now, `${t.ref} was withdrawn`),
+        },
+        data: { reason: data.reason },
+      }),
+      { transfer },
+    );
   }
 
   /**
@@ -1076,6 +1084,47 @@ export class TransferWorkflow {
     if (problem)
       throw new WorkflowError('invalid', `${t.ref}: ${problem}`, [{ field: 'at', message: problem }]);
     return at;
+  }
+
+  /**
+   * Cancellations of the confirmed meetings still to come (`meetings`), one per person invited: the same
+   * calendar event (uid) with METHOD:CANCEL, so it leaves their calendars. `why` ends the message.
+   */
+  private cancelledInvites(
+    t: TransferRow,
+    meetings: readonly MeetingRow[],
+    by: Person,
+    now: Date,
+    why: string,
+  ): NewOutbox[] {
+    return meetings
+      .filter((m) => m.status === 'scheduled' && m.scheduledAt !== null && m.scheduledAt > now)
+      .flatMap((meeting) => {
+        const rule = this.route(t.routeId).meetings.find((r) => r.id === meeting.meetingKey);
+        const participants = meetingParticipants(this.directory, t, {
+          participants: rule?.participants ?? ['sending_worker'],
+        });
+        const invitees = peopleToInvite(participants);
+        const when = this.calendar.localDateTime(meeting.scheduledAt as Date);
+        return invitees.map((person) => ({
+          idempotencyKey: `invite-cancel:${meeting.id}:s${meeting.sequence}:${person.id}`,
+          transferId: t.id,
+          kind: 'invite',
+          target: { personId: person.id },
+          payload: {
+            meetingId: meeting.id,
+            meetingKey: meeting.meetingKey,
+            label: meeting.label,
+            at: (meeting.scheduledAt as Date).toISOString(),
+            minutes: this.profile.chasing.meetingMinutes,
+            sequence: meeting.sequence + 1,
+            attendees: invitees.map((x) => ({ name: x.name, email: x.email ?? null })),
+            organizer: { name: by.name, email: by.email ?? null },
+            cancelled: true,
+            text: `${t.ref}: the ${meeting.label} on ${when} is cancelled (${why}).`,
+          },
+        }));
+      });
   }
 
   /** The writes of a confirmed meeting time: the meeting row, invites, the thread note and the timers. */
@@ -1278,9 +1327,17 @@ export class TransferWorkflow {
         { ...data, actor: data.actor },
         action,
         now,
-        () => ({
+        ({ p }) => ({
           changes: {
             meetingUpdates: [update],
+            // Any other meeting still in the diary goes out of it.
+            outbox: this.cancelledInvites(
+              t,
+              meetings.filter((m) => m.id !== meeting.id),
+              p,
+              now,
+              `${t.ref} has ended`,
+            ),
             // The meetings' chases end; the tasks the protocol sets after the meeting (Halton's Level of Need
             // Review Form, whatever the outcome) still fall due.
             settleTimers: {
@@ -1316,6 +1373,11 @@ export class TransferWorkflow {
         { transfer: t },
       );
     }
+    // Not held: a time still ahead in the calendars (recorded early) is taken out of them.
+    const cancelled =
+      data.outcome === 'not_held'
+        ? this.cancelledInvites(t, [meeting], this.person(data.actor.personId), now, 'it will not be held')
+        : [];
     return this.meetingOnly(
       data,
       t,
@@ -1324,7 +1386,7 @@ export class TransferWorkflow {
       [update],
       { ...logged, ...agreed?.logged },
       settle,
-      [],
+      cancelled,
       agreed?.timers ?? [],
       agreed?.patch ?? {},
     );
@@ -1457,8 +1519,9 @@ export class TransferWorkflow {
       data,
       'close',
       now,
-      () => ({
+      ({ p }) => ({
         changes: {
+          outbox: this.cancelledInvites(t, meetings, p, now, `${t.ref} is closed`),
           settleTimers: {
             kinds: [...decisionTimerKinds, ...meetingTimerKinds, 'ladder_stage'],
             status: 'cancelled',

@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { type InviteInput, meetingInvite } from '../../src/cards/invite.ts';
 import { requestCardData } from '../../src/cards/view.ts';
 import { WorkingCalendar } from '../../src/domain/calendar.ts';
 import type { Person } from '../../src/domain/directory.ts';
@@ -452,6 +453,28 @@ describe.each(databaseKinds)('council rules through the workflow on %s', (kind) 
         `^The Final CIN meeting \\(Level of Need Review\\) for ${t.ref} is confirmed for 2026-12-10 10:00`,
       ),
     );
+    // Withdrawn: everyone invited gets the cancellation of the same calendar event.
+    await w.withdraw(
+      { actor: actor(sw), ref: t.ref, reason: 'The family moved out of the area.' },
+      new Date('2026-11-25T10:00:00Z'),
+    );
+    const cancels = (await db.prisma.outbox.findMany({ where: { transferId: t.id, kind: 'invite' } })).filter(
+      (r) => (r.payload as { cancelled?: boolean }).cancelled,
+    );
+    expect(cancels.map((r) => (r.target as { personId: string }).personId).sort()).toEqual(invited);
+    expect(cancels[0]?.payload).toMatchObject({ meetingId: meeting?.id, sequence: 1 });
+    expect(String((cancels[0]?.payload as { text: string }).text)).toMatch(
+      /is cancelled \(SW-\d+ was withdrawn\)\.$/,
+    );
+    const ics = meetingInvite({
+      ...(cancels[0]?.payload as unknown as Omit<InviteInput, 'at' | 'ref' | 'about'>),
+      at: new Date('2026-12-10T10:00:00Z'),
+      ref: t.ref,
+      about: 'x',
+    }).content;
+    expect(ics).toContain('METHOD:CANCEL');
+    expect(ics).toContain('STATUS:CANCELLED');
+    expect(ics).toContain(`UID:${meeting?.id}@stepwise`);
   });
 
   it('Halton: the MAP step-up meeting the request dates invites the allocated worker once the request is allocated', async () => {
