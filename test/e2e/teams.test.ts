@@ -137,12 +137,14 @@ describe('Teams: the bot on POST /api/messages', () => {
     );
     const content = (card.activity.attachments as { content: Record<string, unknown> }[])[0]
       ?.content as Record<string, unknown>;
-    // Everyone sees the status; the refresh lists who may act (MASH's deciders and the sending side).
+    // Everyone sees the status; the refresh lists the two teams' people (deciders and the sending side first),
+    // each of whom gets the card as they may act on it.
     expect(JSON.stringify(content)).not.toContain('Action.Execute","title":"Accept"');
     const refresh = content.refresh as { userIds: string[]; action: { verb: string } };
     expect(refresh.action.verb).toBe('refresh');
     expect(refresh.userIds).toEqual(expect.arrayContaining(['29:1mo', '29:1eve']));
-    expect(refresh.userIds).not.toContain('29:1mia');
+    expect(refresh.userIds).toContain('29:1mia');
+    expect(refresh.userIds).not.toContain('29:1tess'); // a school, neither side
     expect(Buffer.byteLength(JSON.stringify(content))).toBeLessThan(28 * 1024);
     // Eve hears about it in her personal chat.
     await connector.waitFor(

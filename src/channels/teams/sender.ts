@@ -227,13 +227,17 @@ export class TeamsSender implements Sender {
     }
   }
 
-  /** The Teams users the channel card refreshes for: the receiving team's deciders and the sending side. */
+  /** The Teams users the channel card refreshes for: the people of the two teams and the allocated worker. */
   private actors(t: TransferRow): string[] {
     const d = this.app.workflow.directory;
-    const people = [...d.members(t.receivingTeamId), ...d.members(t.sendingTeamId)].filter(
-      (p) => this.app.workflow.isDecider(t, p) || this.app.workflow.isSender(t, p),
-    );
-    return people.map((p) => p.teamsUser).filter((x): x is string => Boolean(x));
+    const w = this.app.workflow;
+    const everyone = [...d.members(t.receivingTeamId), ...d.members(t.sendingTeamId)];
+    const worker = t.allocation?.workerId ? d.person(t.allocation.workerId) : undefined;
+    // Deciders and the sending side first (Teams refreshes for 60 at most), then the rest of the two teams and
+    // the allocated worker, who may mark the route's tasks done.
+    const first = everyone.filter((p) => w.isDecider(t, p) || w.isSender(t, p));
+    const rest = [...everyone.filter((p) => !first.includes(p)), ...(worker ? [worker] : [])];
+    return [...first, ...rest].map((p) => p.teamsUser).filter((x): x is string => Boolean(x));
   }
 
   private async postOrUpdate(
