@@ -972,10 +972,10 @@ export class TransferWorkflow {
       data,
       'withdraw',
       now,
-      ({ t, p }) => ({
+      ({ t }) => ({
         changes: {
           settleTimers: { kinds: [...decisionTimerKinds, ...meetingTimerKinds], status: 'cancelled' },
-          outbox: this.cancelledInvites(t, meetings, p, now, `${t.ref} was withdrawn`),
+          outbox: this.cancelledInvites(t, meetings, now, `${t.ref} was withdrawn`),
         },
         data: { reason: data.reason },
       }),
@@ -1087,44 +1087,60 @@ export class TransferWorkflow {
   }
 
   /**
+   * The organizer every invite and cancellation of a transfer's meetings names: the requester, the same person
+   * for every version of an event (calendars match a cancellation to its invite by organizer as well as uid).
+   */
+  private inviteOrganizer(t: TransferRow): { name: string; email: string | null } | undefined {
+    const requester = this.directory.person(t.requesterId);
+    return requester ? { name: requester.name, email: requester.email ?? null } : undefined;
+  }
+
+  /**
    * Cancellations of the confirmed meetings still to come (`meetings`), one per person invited: the same
    * calendar event (uid) with METHOD:CANCEL, so it leaves their calendars. `why` ends the message.
    */
   private cancelledInvites(
     t: TransferRow,
     meetings: readonly MeetingRow[],
-    by: Person,
     now: Date,
     why: string,
   ): NewOutbox[] {
-    return meetings
-      .filter((m) => m.status === 'scheduled' && m.scheduledAt !== null && m.scheduledAt > now)
-      .flatMap((meeting) => {
-        const rule = this.route(t.routeId).meetings.find((r) => r.id === meeting.meetingKey);
-        const participants = meetingParticipants(this.directory, t, {
-          participants: rule?.participants ?? ['sending_worker'],
-        });
-        const invitees = peopleToInvite(participants);
-        const when = this.calendar.localDateTime(meeting.scheduledAt as Date);
-        return invitees.map((person) => ({
-          idempotencyKey: `invite-cancel:${meeting.id}:s${meeting.sequence}:${person.id}`,
-          transferId: t.id,
-          kind: 'invite',
-          target: { personId: person.id },
-          payload: {
-            meetingId: meeting.id,
-            meetingKey: meeting.meetingKey,
-            label: meeting.label,
-            at: (meeting.scheduledAt as Date).toISOString(),
-            minutes: this.profile.chasing.meetingMinutes,
-            sequence: meeting.sequence + 1,
-            attendees: invitees.map((x) => ({ name: x.name, email: x.email ?? null })),
-            organizer: { name: by.name, email: by.email ?? null },
-            cancelled: true,
-            text: `${t.ref}: the ${meeting.label} on ${when} is cancelled (${why}).`,
-          },
-        }));
-      });
+    return (
+      meetings
+        // Confirmed, or proposed to move after it was (its old invite is still in the calendars).
+        .filter(
+          (m) =>
+            (m.status === 'scheduled' || (m.status === 'proposed' && m.sequence > 0)) &&
+            m.scheduledAt !== null &&
+            m.scheduledAt > now,
+        )
+        .flatMap((meeting) => {
+          const rule = this.route(t.routeId).meetings.find((r) => r.id === meeting.meetingKey);
+          const participants = meetingParticipants(this.directory, t, {
+            participants: rule?.participants ?? ['sending_worker'],
+          });
+          const invitees = peopleToInvite(participants);
+          const when = this.calendar.localDateTime(meeting.scheduledAt as Date);
+          return invitees.map((person) => ({
+            idempotencyKey: `invite-cancel:${meeting.id}:s${meeting.sequence}:${person.id}`,
+            transferId: t.id,
+            kind: 'invite',
+            target: { personId: person.id },
+            payload: {
+              meetingId: meeting.id,
+              meetingKey: meeting.meetingKey,
+              label: meeting.label,
+              at: (meeting.scheduledAt as Date).toISOString(),
+              minutes: this.profile.chasing.meetingMinutes,
+              sequence: meeting.sequence + 1,
+              attendees: invitees.map((x) => ({ name: x.name, email: x.email ?? null })),
+              organizer: this.inviteOrganizer(t),
+              cancelled: true,
+              text: `${t.ref}: the ${meeting.label} on ${when} is cancelled (${why}).`,
+            },
+          }));
+        })
+    );
   }
 
   /** The writes of a confirmed meeting time: the meeting row, invites, the thread note and the timers. */
@@ -1166,7 +1182,7 @@ export class TransferWorkflow {
           minutes,
           sequence,
           attendees: invitees.map((x) => ({ name: x.name, email: x.email ?? null })),
-          organizer: { name: by.name, email: by.email ?? null },
+          organizer: this.inviteOrganizer(t),
           text: `${t.ref}: ${moved ? 'the' : 'an'} invite for the ${meeting.label}, ${when}${moved ? ' (moved; this replaces the earlier invite)' : ''}.`,
         },
       })),
@@ -1327,14 +1343,13 @@ export class TransferWorkflow {
         { ...data, actor: data.actor },
         action,
         now,
-        ({ p }) => ({
+        () => ({
           changes: {
             meetingUpdates: [update],
             // Any other meeting still in the diary goes out of it.
             outbox: this.cancelledInvites(
               t,
               meetings.filter((m) => m.id !== meeting.id),
-              p,
               now,
               `${t.ref} has ended`,
             ),
@@ -1375,9 +1390,7 @@ export class TransferWorkflow {
     }
     // Not held: a time still ahead in the calendars (recorded early) is taken out of them.
     const cancelled =
-      data.outcome === 'not_held'
-        ? this.cancelledInvites(t, [meeting], this.person(data.actor.personId), now, 'it will not be held')
-        : [];
+      data.outcome === 'not_held' ? this.cancelledInvites(t, [meeting], now, 'it will not be held') : [];
     return this.meetingOnly(
       data,
       t,
@@ -1519,9 +1532,9 @@ export class TransferWorkflow {
       data,
       'close',
       now,
-      ({ p }) => ({
+      () => ({
         changes: {
-          outbox: this.cancelledInvites(t, meetings, p, now, `${t.ref} is closed`),
+          outbox: this.cancelledInvites(t, meetings, now, `${t.ref} is closed`),
           settleTimers: {
             kinds: [...decisionTimerKinds, ...meetingTimerKinds, 'ladder_stage'],
             status: 'cancelled',
