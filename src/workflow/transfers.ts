@@ -1334,6 +1334,23 @@ export class TransferWorkflow {
         ? this.agreedDate(t, result?.records, data.agreed, now)
         : null;
     if (effect === 'close') {
+      // The tasks set after this meeting (anchored on its own date, as Halton's Level of Need Review Form is)
+      // still fall due whatever the outcome; the others (the MAP papers for a review that will not happen) end.
+      const meetingField =
+        rule?.anchor && typeof rule.anchor === 'object' && 'field' in rule.anchor
+          ? rule.anchor.field
+          : undefined;
+      const mootTasks = this.route(t.routeId)
+        .tasks.filter(
+          (x) =>
+            !(
+              meetingField &&
+              typeof x.anchor === 'object' &&
+              'field' in x.anchor &&
+              x.anchor.field === meetingField
+            ),
+        )
+        .map((x) => `task:${x.id}`);
       const action: TransferAction = ['submitted', 'resubmitted', 'more_info_requested', 'draft'].includes(
         t.state,
       )
@@ -1353,9 +1370,9 @@ export class TransferWorkflow {
               now,
               `${t.ref} has ended`,
             ),
-            // The meetings' chases end; the tasks the protocol sets after the meeting (Halton's Level of Need
-            // Review Form, whatever the outcome) still fall due.
+            // The meetings' chases end, and the tasks this outcome makes moot.
             settleTimers: {
+              keys: mootTasks,
               kinds: [...decisionTimerKinds, ...meetingTimerKinds.filter((k) => k !== 'task_due')],
               status: 'cancelled',
             },

@@ -68,8 +68,10 @@ async function haltonStepDown(
   w: TransferWorkflow,
   person: (service: string, role: Role) => string,
   finalCinAt: string,
+  extra: Record<string, unknown> = {},
 ) {
   const { t, sender } = await sendFromFirstService(w, person, 'csc-to-map', {
+    ...extra,
     child_name: 'Kai Brown',
     child_dob: '2014-07-07',
     final_cin_meeting_at: finalCinAt,
@@ -307,6 +309,33 @@ describe.each(databaseKinds)('council rules through the workflow on %s', (kind) 
     const pending = await db.prisma.timer.findMany({ where: { transferId: t.id, status: 'pending' } });
     expect(pending.map((x) => [x.kind, (x.payload as { task?: string }).task])).toEqual([
       ['task_due', 'level-of-need-review-form'],
+    ]);
+  });
+
+  it('Halton: “remains open to CSC” ends the MAP papers’ task for a review that will not happen, and keeps the review form', async () => {
+    db = await freshDatabase(kind);
+    const { w, person } = await councilWorkflow(db, 'halton');
+    const { t, sw } = await haltonStepDown(w, person, '2026-12-03 10:00', {
+      first_map_review_date: '2027-01-14',
+    });
+    const tasks = async () =>
+      (
+        await db.prisma.timer.findMany({
+          where: { transferId: t.id, kind: 'task_due' },
+          orderBy: { key: 'asc' },
+        })
+      ).map((x) => [x.key, x.status]);
+    expect(await tasks()).toEqual([
+      ['task:final-cin-documentation', 'pending'],
+      ['task:level-of-need-review-form', 'pending'],
+    ]);
+    await w.recordMeetingOutcome(
+      { actor: actor(sw), ref: t.ref, meeting: 'final-cin', outcome: 'held', result: 'remain-level-3' },
+      new Date('2026-12-03T12:00:00Z'),
+    );
+    expect(await tasks()).toEqual([
+      ['task:final-cin-documentation', 'cancelled'],
+      ['task:level-of-need-review-form', 'pending'],
     ]);
   });
 
