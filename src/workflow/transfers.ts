@@ -697,7 +697,14 @@ export class TransferWorkflow {
       const paused = t.pausedAt ? now.getTime() - t.pausedAt.getTime() : 0;
       return {
         // More information stops the clock; the answer (resubmission) starts it again from now.
-        patch: { form, pausedAt: null, pausedMs: t.pausedMs + paused, submittedAt: now },
+        patch: {
+          form,
+          // A corrected Level of Need (Manchester's pro forma) is the level the card shows.
+          toLevel: levelStatedOn(route, form) ?? t.toLevel,
+          pausedAt: null,
+          pausedMs: t.pausedMs + paused,
+          submittedAt: now,
+        },
         changes: { timers: this.decisionTimer(route, t.id, t.version + 1, now) },
         data: { answer: data.answer, changedFields: data.form ? Object.keys(data.form) : [] },
       };

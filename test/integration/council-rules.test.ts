@@ -83,10 +83,56 @@ async function haltonStepDown(
   return { t, sw: sender };
 }
 
+/** Manchester's step-down from an area social work team to the north hub (the pro forma), at level 4. */
+const manchesterStepDown = {
+  child_name: 'Tom Green',
+  child_dob: '2015-05-05',
+  child_ref: 'MC-778800',
+  hub: 'north',
+  stepping_down_from: 'cafa',
+  family_composition: 'Mother and two siblings aged 4 and 12.',
+  address_contact: '1 Example Street',
+  housing_provider: 'housing-association',
+  date_referred: '2026-11-20',
+  referral_reason: 'The assessment found needs that Early Help can meet.',
+  referrer_contact: 'Priya, North SW team',
+  level_of_need: 'level-4',
+  intervention_status: 'step-down',
+  sos_worried: 'School attendance has dropped to 80% this term.',
+  sos_working_well: 'Mother engages with the plan.',
+  sos_needs_to_happen: 'A parenting programme and school support.',
+  forthcoming_meetings: 'Handover visit on 1 December.',
+  assessed_in_last_6_months: true,
+};
+
 describe.each(databaseKinds)('council rules through the workflow on %s', (kind) => {
   let db: Database;
   afterEach(async () => {
     await db.close();
+  });
+
+  it('Manchester: a Level of Need corrected on resubmission is the level the request shows', async () => {
+    db = await freshDatabase(kind);
+    const { w } = await councilWorkflow(db, 'manchester');
+    const t = await w.start(
+      {
+        actor: actor('priya'),
+        routeId: 'cin-to-early-help',
+        consent,
+        form: { ...manchesterStepDown, child_ref: 'MC-778801' },
+      },
+      new Date('2026-11-23T10:00:00Z'),
+    );
+    expect(t.toLevel).toBe('level-4');
+    await w.requestInfo(
+      { actor: actor('nora'), ref: t.ref, question: 'Is this level 4, or level 3 with advice?' },
+      new Date('2026-11-23T11:00:00Z'),
+    );
+    const again = await w.resubmit(
+      { actor: actor('priya'), ref: t.ref, answer: 'Level 3 on review.', form: { level_of_need: 'level-3' } },
+      new Date('2026-11-23T12:00:00Z'),
+    );
+    expect(again.toLevel).toBe('level-3');
   });
 
   it('Manchester: the front-line stage of the ladder is the people who know the case, not every practitioner', async () => {
@@ -97,26 +143,7 @@ describe.each(databaseKinds)('council rules through the workflow on %s', (kind) 
         actor: actor('priya'),
         routeId: 'cin-to-early-help',
         consent,
-        form: {
-          child_name: 'Tom Green',
-          child_dob: '2015-05-05',
-          child_ref: 'MC-778800',
-          hub: 'north',
-          stepping_down_from: 'cafa',
-          family_composition: 'Mother and two siblings aged 4 and 12.',
-          address_contact: '1 Example Street',
-          housing_provider: 'housing-association',
-          date_referred: '2026-11-20',
-          referral_reason: 'The assessment found needs that Early Help can meet.',
-          referrer_contact: 'Priya, North SW team',
-          level_of_need: 'level-4',
-          intervention_status: 'step-down',
-          sos_worried: 'School attendance has dropped to 80% this term.',
-          sos_working_well: 'Mother engages with the plan.',
-          sos_needs_to_happen: 'A parenting programme and school support.',
-          forthcoming_meetings: 'Handover visit on 1 December.',
-          assessed_in_last_6_months: true,
-        },
+        form: manchesterStepDown,
       },
       new Date('2026-11-23T10:00:00Z'),
     );
