@@ -166,9 +166,10 @@ export async function run(argv: string[], out: (line: string) => void = console.
         const report = await sweepDueTimers(app.workflow, app.store, now);
         // The local workspace's demo clock moves forward to that time too (never back), so what the sweep
         // sent is shown there when the server starts again.
+        // Only on the embedded database, the workspace's own: a council's PostgreSQL has no demo clock.
         const refs = new MessageRefStore(app.db.prisma);
         const clock = new DemoClock(Number((await refs.setting(clockOffsetSetting)) ?? 0));
-        if (now > clock.now()) {
+        if (!config.DATABASE_URL && now > clock.now()) {
           await refs.setSetting(clockOffsetSetting, clock.moveTo(now));
           out(`the local workspace's demo clock is now ${now.toISOString()}`);
         }

@@ -539,7 +539,15 @@ function checkReferences(p: z.output<typeof profileObject>, ctx: z.RefinementCtx
     r.gates.forEach((g, j) => {
       if (g.when) checkCondition(g.when, fields, services, at('gates', j, 'when'), issue);
       if (g.kind === 'require') checkCondition(g.require, fields, services, at('gates', j, 'require'), issue);
-      if (g.kind === 'notice') known(fields, g.field, at('gates', j, 'field'), 'field');
+      if (g.kind === 'notice') {
+        known(fields, g.field, at('gates', j, 'field'), 'field');
+        // A misspelt `after` would switch the gate off quietly (no date to measure from): refused here.
+        if (g.after !== undefined) {
+          const from = r.fields.find((f) => f.id === g.after);
+          if (from?.type !== 'date' && from?.type !== 'datetime')
+            issue(at('gates', j, 'after'), `"${g.after}" is not a date or date-time field of this route`);
+        }
+      }
     });
     unique(r.meetings, `routes.${i}.meetings`);
     r.meetings.forEach((m, j) => {

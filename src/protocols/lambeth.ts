@@ -291,7 +291,7 @@ export const lambethProfile: ProfileInput = {
           on: 'submitted',
           to: { side: 'sending', roles: ['team_manager'] },
           message:
-            'A CAT step-down you agreed was sent to the locality team with the outcomes to be achieved: the request card has them.',
+            'A CAT step-down you agreed was sent to the locality team with the outcomes to be achieved.',
         },
         {
           on: 'allocated',

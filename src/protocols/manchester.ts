@@ -165,7 +165,8 @@ export const manchesterProfile: ProfileInput = {
       'Service (service_manager / head_of_service); then the Strategic Head of Early Help and the Deputy Director of ' +
       "Children's Social Care, who decide (they hold the director role in the directory).",
     'A MASH-recommended Child and Family Assessment not progressed by the area Social Work team: resolved within 24 ' +
-      'hours, and within a further 24 hours if escalated to senior management (a two-stage ladder on that route).',
+      'hours (the decision due on the request), and within a further 24 hours if escalated to senior management ' +
+      "(that route's ladder has that one stage).",
     defaultDecisionNote +
       ' Exceptions: a MASH-recommended assessment not progressed (24 hours); a level 4 step-down (next allocations ' +
       "meeting, within 5 days: the meeting is due at the hub's next Thursday allocations meeting, and never later " +

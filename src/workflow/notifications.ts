@@ -171,11 +171,17 @@ export function ladderPings(
   const key = `ladder:${dispute.id}:${dispute.stageIndex}:${reason}`;
   const due = dispute.stageDueAt ? ` by ${w.calendar.localDateTime(dispute.stageDueAt)}` : '';
   const what = dispute.about === 'delay' ? 'decision delayed' : 'disagreement';
-  const people = [...w.stagePeople(t, dispute, 'sending'), ...w.stagePeople(t, dispute, 'receiving')];
-  // Nobody in the directory holds the stage's roles: said in the escalation channel, so an admin can add them.
-  const missing = people.length
-    ? ''
-    : ` Nobody in the Stepwise directory holds this stage's roles for ${w.teamName(t.sendingTeamId)} or ${w.teamName(t.receivingTeamId)}: an administrator should add them.`;
+  const sending = w.stagePeople(t, dispute, 'sending');
+  const receiving = w.stagePeople(t, dispute, 'receiving');
+  const people = [...sending, ...receiving];
+  // A side where nobody in the directory holds the stage's roles: said, so an administrator can add them.
+  const unheld = [
+    ...(sending.length ? [] : [w.teamName(t.sendingTeamId)]),
+    ...(receiving.length ? [] : [w.teamName(t.receivingTeamId)]),
+  ];
+  const missing = unheld.length
+    ? ` Nobody in the Stepwise directory holds this stage's roles for ${unheld.join(' or ')}: an administrator should add them.`
+    : '';
   const late =
     overdueAt && dispute.stageDueAt
       ? ` The last stage is ${w.calendar.describe(overdueAt, dispute.stageDueAt, stage.timeLimit.unit)}: it needs a decision now.`

@@ -45,7 +45,13 @@ import * as cmd from './commands.ts';
 import { EmergencyRoute, WorkflowError } from './errors.ts';
 import { climb, stageTimer } from './escalation.ts';
 import { ladderPings, outboxFor, resolutionNotices } from './notifications.ts';
-import { allocatableWorkers, meetingParticipants, participantsText, peopleToInvite } from './participants.ts';
+import {
+  allocatableWorkers,
+  meetingParticipants,
+  participantsText,
+  peopleToInvite,
+  receivingHolderTeam,
+} from './participants.ts';
 import {
   type Changes,
   type DisputeRow,
@@ -282,7 +288,7 @@ export class TransferWorkflow {
 
   /** Who holds the case now, in words for every view. */
   holderText(t: TransferRow): string {
-    const team = t.holder === 'receiving' ? t.receivingTeamId : t.sendingTeamId;
+    const team = t.holder === 'receiving' ? receivingHolderTeam(this.directory, t) : t.sendingTeamId;
     return `${this.teamName(team)} holds the case`;
   }
 

@@ -313,6 +313,7 @@ describe.each(databaseKinds)('council rules through the workflow on %s', (kind) 
       now: new Date('2026-11-23T12:00:00Z'),
     });
     expect(card.holder).toBe(w.teamName('csc'));
+    expect(w.holderText(allocated)).toBe(`${w.teamName('csc')} holds the case`);
   });
 
   it('Halton: a final CIN meeting that keeps the needs at level 3 ends the step-down', async () => {

@@ -305,3 +305,27 @@ describe('Manchester: the level stepped to', () => {
     expect(JSON.stringify(parsed.error?.issues)).toContain('is not a select field of this route');
   });
 });
+
+describe('a notice gate measured from another date', () => {
+  it('must name a date or date-time field of its route', () => {
+    const input = structuredClone(manchesterProfile) as {
+      routes: { gates?: Record<string, unknown>[]; fields: { id: string }[] }[];
+    };
+    const first = input.routes[0];
+    if (!first) throw new Error('no route');
+    first.gates = [
+      ...(first.gates ?? []),
+      {
+        kind: 'notice',
+        id: 'misspelt-after',
+        description: 'a notice',
+        field: first.fields[0]?.id,
+        after: 'no_such_date',
+        atLeast: { amount: 1, unit: 'weeks' },
+        message: 'too soon',
+      },
+    ];
+    const parsed = profileSchema.safeParse(input);
+    expect(JSON.stringify(parsed.error?.issues)).toContain('is not a date or date-time field of this route');
+  });
+});
