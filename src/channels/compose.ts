@@ -25,6 +25,7 @@ import type { FieldError } from '../domain/form.ts';
 import { finalStates, transferStates } from '../domain/lifecycle.ts';
 import type { Route } from '../domain/profile.ts';
 import { type OutboxMessage, PermanentSendError } from '../workflow/outbox.ts';
+import { receivingHolderTeam } from '../workflow/participants.ts';
 import type { MeetingRow, TransferRow } from '../workflow/ports.ts';
 
 /** The transfer an outbox message is about: one without a transfer, or about one gone, cannot be sent. */
@@ -84,9 +85,14 @@ export function meetingCard(app: App, t: TransferRow, meeting: MeetingRow, now: 
   return renderCard('meeting', meetingCardData({ ...basics(app, now), transfer: t, meeting }));
 }
 
-/** The teams whose channels show a transfer's meeting cards: the receiving team's, then the sending team's. */
-export function meetingTeams(t: TransferRow): string[] {
-  return [t.receivingTeamId, t.sendingTeamId].filter((id, i, all) => all.indexOf(id) === i);
+/**
+ * The teams whose channels show a transfer's meeting cards: the receiving team's, the sending team's, and the
+ * allocated worker's when that is another team (Hackney's CSC unit, allocated by MASH).
+ */
+export function meetingTeams(app: App, t: TransferRow): string[] {
+  return [t.receivingTeamId, t.sendingTeamId, receivingHolderTeam(app.workflow.directory, t)].filter(
+    (id, i, all) => all.indexOf(id) === i,
+  );
 }
 
 /** A chase in a team's channel: what is due, when, and who holds the case. */

@@ -4,8 +4,10 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import type { App } from '../../src/app.ts';
 import { type InviteInput, meetingInvite } from '../../src/cards/invite.ts';
 import { requestCardData } from '../../src/cards/view.ts';
+import { meetingTeams } from '../../src/channels/compose.ts';
 import { WorkingCalendar } from '../../src/domain/calendar.ts';
 import type { Person } from '../../src/domain/directory.ts';
 import { Directory, directoryFileSchema, directoryFromFile } from '../../src/domain/directory.ts';
@@ -314,6 +316,12 @@ describe.each(databaseKinds)('council rules through the workflow on %s', (kind) 
     });
     expect(card.holder).toBe(w.teamName('csc'));
     expect(w.holderText(allocated)).toBe(`${w.teamName('csc')} holds the case`);
+    // The unit that now holds the case sees the meeting cards in its channel too.
+    expect(meetingTeams({ workflow: w } as unknown as App, allocated)).toEqual([
+      t.receivingTeamId,
+      t.sendingTeamId,
+      'csc',
+    ]);
   });
 
   it('Halton: a final CIN meeting that keeps the needs at level 3 ends the step-down', async () => {

@@ -174,7 +174,7 @@ export class LocalSender implements Sender {
     const touched = [home];
     for (const meeting of await this.app.store.meetings(t.id)) {
       const mcard = compose.meetingCard(this.app, t, meeting, now);
-      for (const teamId of compose.meetingTeams(t)) {
+      for (const teamId of compose.meetingTeams(this.app, t)) {
         const conversation = conversations.team(teamId);
         await this.deps.messages.putCard(
           {

@@ -191,7 +191,9 @@ export class SlackSender implements Sender {
     const t = await this.app.store.find(transferId);
     if (!t) return;
     const meetings = await this.app.store.meetings(t.id);
-    const teams = meetingTeams(t).filter((id) => this.app.workflow.directory.team(id)?.slackChannel);
+    const teams = meetingTeams(this.app, t).filter(
+      (id) => this.app.workflow.directory.team(id)?.slackChannel,
+    );
     for (const meeting of meetings) {
       let message: SlackMessage | null = null;
       for (const teamId of teams) {

@@ -217,7 +217,7 @@ export class TeamsSender implements Sender {
     const now = this.deps.now();
     for (const meeting of await this.app.store.meetings(t.id)) {
       const card = compose.meetingCard(this.app, t, meeting, now);
-      for (const teamId of compose.meetingTeams(t)) {
+      for (const teamId of compose.meetingTeams(this.app, t)) {
         const purpose = `meeting:${meeting.meetingKey}:${teamId}`;
         const saved = await this.deps.refs.get(t.id, 'teams', purpose);
         if (saved && saved.version >= t.version) continue;
