@@ -1,6 +1,7 @@
 /** The view models: which actions a card offers, deadlines in words, the request form's parts and its submission. */
 import { describe, expect, it } from 'vitest';
-import { actionPayloadSchema } from '../../../src/cards/actions.ts';
+import { actionPayloadSchema, parseActionValue, verbOfActionId } from '../../../src/cards/actions.ts';
+import { toSlackMessage } from '../../../src/cards/blockkit.ts';
 import { renderCard } from '../../../src/cards/render.ts';
 import {
   channelView,
@@ -456,6 +457,17 @@ describe('request card tasks', () => {
     const card = JSON.stringify(renderCard('request-card', data));
     expect(card).toContain('"id":"tasks"');
     expect(card).toContain('Task 1 done');
+    // On Slack the same button: its action id is the verb, its value the payload the handler parses.
+    const slack = toSlackMessage(renderCard('request-card', data));
+    const buttons = (slack.blocks as { type: string; elements?: { action_id?: string; value?: string }[] }[])
+      .flatMap((b) => b.elements ?? [])
+      .filter((e) => e.action_id?.startsWith('complete_task'));
+    expect(buttons).toHaveLength(1);
+    expect(verbOfActionId(buttons[0]?.action_id ?? '')).toBe('complete_task');
+    expect(parseActionValue(buttons[0]?.value ?? '')).toMatchObject({
+      action: 'complete_task',
+      task: 'level-of-need-review-form',
+    });
   });
 
   it('shows the “done” button to someone in the two teams who decides nothing', () => {
