@@ -210,7 +210,7 @@ async function stillOutstanding(
     }
     case 'meeting_unrecorded': {
       const m = (await tx.meetings(t.id)).find((x) => x.meetingKey === timer.payload.meeting);
-      if (!m || m.status !== 'scheduled' || m.sequence !== timer.payload.sequence) return null;
+      if (m?.status !== 'scheduled' || m.sequence !== timer.payload.sequence) return null;
       return { text: `${m.label}: outcome not recorded`, teams: both };
     }
     case 'task_due': {
@@ -361,8 +361,7 @@ async function handleTimer(
   if (timer.kind === 'meeting_notice' || timer.kind === 'meeting_unrecorded') {
     const meeting = (await tx.meetings(t.id)).find((m) => m.meetingKey === timer.payload.meeting);
     if (
-      !meeting ||
-      meeting.status !== 'scheduled' ||
+      meeting?.status !== 'scheduled' ||
       meeting.sequence !== timer.payload.sequence ||
       !meeting.scheduledAt
     )
