@@ -1128,32 +1128,51 @@ export class TransferWorkflow {
             m.scheduledAt > now,
         )
         .flatMap((meeting) => {
-          const rule = this.route(t.routeId).meetings.find((r) => r.id === meeting.meetingKey);
-          const participants = meetingParticipants(this.directory, t, {
-            participants: rule?.participants ?? ['sending_worker'],
-          });
-          const invitees = peopleToInvite(participants);
-          const when = this.calendar.localDateTime(meeting.scheduledAt as Date);
+          const at = meeting.scheduledAt as Date;
+          const { invitees } = this.meetingInvitees(t, meeting.meetingKey);
+          const when = this.calendar.localDateTime(at);
           return invitees.map((person) => ({
             idempotencyKey: `invite-cancel:${meeting.id}:s${meeting.sequence}:${person.id}`,
             transferId: t.id,
             kind: 'invite',
             target: { personId: person.id },
             payload: {
-              meetingId: meeting.id,
-              meetingKey: meeting.meetingKey,
-              label: meeting.label,
-              at: (meeting.scheduledAt as Date).toISOString(),
-              minutes: this.profile.chasing.meetingMinutes,
-              sequence: meeting.sequence + 1,
-              attendees: invitees.map((x) => ({ name: x.name, email: x.email ?? null })),
-              organizer: this.inviteOrganizer(t),
+              ...this.invitePayload(t, meeting, at, meeting.sequence + 1, invitees),
               cancelled: true,
               text: `${t.ref}: the ${meeting.label} on ${when} is cancelled (${why}).`,
             },
           }));
         })
     );
+  }
+
+  /** A meeting's participants by the route's rule, and the people among them an invite is sent to. */
+  private meetingInvitees(t: TransferRow, meetingKey: string) {
+    const rule = this.route(t.routeId).meetings.find((r) => r.id === meetingKey);
+    const participants = meetingParticipants(this.directory, t, {
+      participants: rule?.participants ?? ['sending_worker'],
+    });
+    return { participants, invitees: peopleToInvite(participants) };
+  }
+
+  /** What a meeting's calendar file is made from (see compose.inviteFile), for one version of the event. */
+  private invitePayload(
+    t: TransferRow,
+    meeting: MeetingRow,
+    at: Date,
+    sequence: number,
+    invitees: readonly Person[],
+  ) {
+    return {
+      meetingId: meeting.id,
+      meetingKey: meeting.meetingKey,
+      label: meeting.label,
+      at: at.toISOString(),
+      minutes: this.profile.chasing.meetingMinutes,
+      sequence,
+      attendees: invitees.map((x) => ({ name: x.name, email: x.email ?? null })),
+      organizer: this.inviteOrganizer(t),
+    };
   }
 
   /** The writes of a confirmed meeting time: the meeting row, invites, the thread note and the timers. */
@@ -1164,12 +1183,7 @@ export class TransferWorkflow {
       (meeting.status === 'scheduled' || meeting.status === 'not_held') && meeting.scheduledAt !== null;
     const sequence = rescheduled ? meeting.sequence + 1 : meeting.sequence;
     const moved = sequence > 0;
-    const rule = this.route(t.routeId).meetings.find((m) => m.id === meeting.meetingKey);
-    const participants = meetingParticipants(this.directory, t, {
-      participants: rule?.participants ?? ['sending_worker'],
-    });
-    const invitees = peopleToInvite(participants);
-    const minutes = this.profile.chasing.meetingMinutes;
+    const { participants, invitees } = this.meetingInvitees(t, meeting.meetingKey);
     const when = this.calendar.localDateTime(at);
     const late = meeting.dueBy && at > meeting.dueBy ? ' This is after the meeting was due.' : '';
     const outbox: NewOutbox[] = [
@@ -1188,14 +1202,7 @@ export class TransferWorkflow {
         kind: 'invite',
         target: { personId: person.id },
         payload: {
-          meetingId: meeting.id,
-          meetingKey: meeting.meetingKey,
-          label: meeting.label,
-          at: at.toISOString(),
-          minutes,
-          sequence,
-          attendees: invitees.map((x) => ({ name: x.name, email: x.email ?? null })),
-          organizer: this.inviteOrganizer(t),
+          ...this.invitePayload(t, meeting, at, sequence, invitees),
           text: `${t.ref}: ${moved ? 'the' : 'an'} invite for the ${meeting.label}, ${when}${moved ? ' (moved; this replaces the earlier invite)' : ''}.`,
         },
       })),
