@@ -89,7 +89,6 @@ async function haltonStepDown(
 const manchesterStepDown = {
   child_name: 'Tom Green',
   child_dob: '2015-05-05',
-  child_ref: 'MC-778800',
   hub: 'north',
   stepping_down_from: 'cafa',
   family_composition: 'Mother and two siblings aged 4 and 12.',
@@ -107,6 +106,19 @@ const manchesterStepDown = {
   assessed_in_last_6_months: true,
 };
 
+/** That step-down, sent by Priya (North area social work) on Monday 23 November for the child with this case reference. */
+function sendManchesterStepDown(w: TransferWorkflow, childRef: string) {
+  return w.start(
+    {
+      actor: actor('priya'),
+      routeId: 'cin-to-early-help',
+      consent,
+      form: { ...manchesterStepDown, child_ref: childRef },
+    },
+    new Date('2026-11-23T10:00:00Z'),
+  );
+}
+
 describe.each(databaseKinds)('council rules through the workflow on %s', (kind) => {
   let db: Database;
   afterEach(async () => {
@@ -116,15 +128,7 @@ describe.each(databaseKinds)('council rules through the workflow on %s', (kind) 
   it('Manchester: a Level of Need corrected on resubmission is the level the request shows', async () => {
     db = await freshDatabase(kind);
     const { w } = await councilWorkflow(db, 'manchester');
-    const t = await w.start(
-      {
-        actor: actor('priya'),
-        routeId: 'cin-to-early-help',
-        consent,
-        form: { ...manchesterStepDown, child_ref: 'MC-778801' },
-      },
-      new Date('2026-11-23T10:00:00Z'),
-    );
+    const t = await sendManchesterStepDown(w, 'MC-778801');
     expect(t.toLevel).toBe('level-4');
     await w.requestInfo(
       { actor: actor('nora'), ref: t.ref, question: 'Is this level 4, or level 3 with advice?' },
@@ -140,15 +144,7 @@ describe.each(databaseKinds)('council rules through the workflow on %s', (kind) 
   it('Manchester: the front-line stage of the ladder is the people who know the case, not every practitioner', async () => {
     db = await freshDatabase(kind);
     const { w } = await councilWorkflow(db, 'manchester');
-    const t = await w.start(
-      {
-        actor: actor('priya'),
-        routeId: 'cin-to-early-help',
-        consent,
-        form: manchesterStepDown,
-      },
-      new Date('2026-11-23T10:00:00Z'),
-    );
+    const t = await sendManchesterStepDown(w, 'MC-778800');
     const reason = w.profile.declineReasons.find((r) => !r.needsText) ?? w.profile.declineReasons[0];
     await w.decline(
       { actor: actor('nora'), ref: t.ref, reason: reason?.id ?? '', text: 'The hub cannot take it now.' },
@@ -168,34 +164,8 @@ describe.each(databaseKinds)('council rules through the workflow on %s', (kind) 
   it('Manchester: a child stepped back up within 3 months goes to the team that stepped it down', async () => {
     db = await freshDatabase(kind);
     const { w } = await councilWorkflow(db, 'manchester');
-    const stepDown = await w.start(
-      {
-        actor: actor('priya'),
-        routeId: 'cin-to-early-help',
-        consent,
-        form: {
-          child_name: 'Tom Green',
-          child_dob: '2015-05-05',
-          child_ref: 'MC-778899',
-          hub: 'north',
-          stepping_down_from: 'cafa',
-          family_composition: 'Mother and two siblings aged 4 and 12.',
-          address_contact: '1 Example Street',
-          housing_provider: 'housing-association',
-          date_referred: '2026-11-20',
-          referral_reason: 'The assessment found needs that Early Help can meet.',
-          referrer_contact: 'Priya, North SW team',
-          level_of_need: 'level-4',
-          intervention_status: 'step-down',
-          sos_worried: 'School attendance has dropped to 80% this term.',
-          sos_working_well: 'Mother engages with the plan.',
-          sos_needs_to_happen: 'A parenting programme and school support.',
-          forthcoming_meetings: 'Handover visit on 1 December.',
-          assessed_in_last_6_months: true,
-        },
-      },
-      new Date('2026-11-23T10:00:00Z'),
-    );
+    // The same child is stepped back up below: the case reference ties the two together.
+    const stepDown = await sendManchesterStepDown(w, 'MC-778899');
     expect(stepDown.sendingTeamId).toBe('sw-north');
     // The card's levels end at the level the pro forma gives (4), not the route's first (3).
     expect(stepDown.toLevel).toBe('level-4');
