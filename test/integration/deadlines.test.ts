@@ -38,6 +38,25 @@ describe.each(databaseKinds)('deadlines on %s', (kind) => {
       orderBy: [{ createdAt: 'asc' }, { idempotencyKey: 'asc' }],
     });
   const text = (row: { payload: unknown }) => String((row.payload as { text?: string }).text ?? '');
+  /** A step-up to MASH declined by Mo on Monday 11:00 and disputed by Eve, the sender, at 12:00 (stage 1 of the ladder). */
+  const declinedAndDisputed = async () => {
+    const t = await w.start(stepUpToMash(), monday);
+    const reason = w.profile.declineReasons.find((r) => !r.needsText) ?? w.profile.declineReasons[0];
+    await w.decline(
+      {
+        actor: slack('mo'),
+        ref: t.ref,
+        reason: reason?.id ?? '',
+        text: 'Below the threshold for statutory work.',
+      },
+      at('2026-11-23T11:00:00Z'),
+    );
+    await w.dispute(
+      { actor: slack('eve'), ref: t.ref, reason: 'The risks at home have risen since the last review.' },
+      at('2026-11-23T12:00:00Z'),
+    );
+    return t;
+  };
   const dmsTo = async (personId: string) =>
     (await db.prisma.outbox.findMany({ where: { kind: 'dm' } })).filter(
       (r) => (r.target as { personId?: string }).personId === personId,
@@ -345,16 +364,7 @@ describe.each(databaseKinds)('deadlines on %s', (kind) => {
           : r,
       ),
     });
-    const t = await w.start(stepUpToMash(), monday);
-    const reason = w.profile.declineReasons.find((r) => !r.needsText) ?? w.profile.declineReasons[0];
-    await w.decline(
-      { actor: slack('mo'), ref: t.ref, reason: reason?.id ?? '', text: 'Below the threshold.' },
-      at('2026-11-23T11:00:00Z'),
-    );
-    await w.dispute(
-      { actor: slack('eve'), ref: t.ref, reason: 'The risks at home have risen since the last review.' },
-      at('2026-11-23T12:00:00Z'),
-    );
+    const t = await declinedAndDisputed();
     const d = await store.openDispute(t.id);
     const resolver = w.stagePeople(await w.get(t.ref), d as NonNullable<typeof d>, 'receiving')[0];
     if (!resolver) throw new Error('nobody at stage 1');
@@ -407,16 +417,7 @@ describe.each(databaseKinds)('deadlines on %s', (kind) => {
   });
 
   it('when the last stage of the ladder runs out, its people are chased every working day until someone decides', async () => {
-    const t = await w.start(stepUpToMash(), monday);
-    const reason = w.profile.declineReasons.find((r) => !r.needsText) ?? w.profile.declineReasons[0];
-    await w.decline(
-      { actor: slack('mo'), ref: t.ref, reason: reason?.id ?? '', text: 'Below the threshold.' },
-      at('2026-11-23T11:00:00Z'),
-    );
-    await w.dispute(
-      { actor: slack('eve'), ref: t.ref, reason: 'The risks at home have risen since the last review.' },
-      at('2026-11-23T12:00:00Z'),
-    );
+    const t = await declinedAndDisputed();
     let d = await store.openDispute(t.id);
     while (d && d.stageIndex < d.ladder.stages.length - 1) {
       await sweepDueTimers(w, store, d.stageDueAt as Date);
@@ -441,21 +442,7 @@ describe.each(databaseKinds)('deadlines on %s', (kind) => {
   });
 
   it('a dispute whose stage runs out climbs by itself; both sides are told how it ended', async () => {
-    const t = await w.start(stepUpToMash(), monday);
-    const reason = w.profile.declineReasons.find((r) => !r.needsText) ?? w.profile.declineReasons[0];
-    await w.decline(
-      {
-        actor: slack('mo'),
-        ref: t.ref,
-        reason: reason?.id ?? '',
-        text: 'Below the threshold for statutory work.',
-      },
-      at('2026-11-23T11:00:00Z'),
-    );
-    await w.dispute(
-      { actor: slack('eve'), ref: t.ref, reason: 'The risks at home have risen since the last review.' },
-      at('2026-11-23T12:00:00Z'),
-    );
+    const t = await declinedAndDisputed();
     const d0 = await store.openDispute(t.id);
     expect(d0?.stageIndex).toBe(0);
     const climbed = await sweepDueTimers(w, store, d0?.stageDueAt as Date);
