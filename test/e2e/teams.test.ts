@@ -62,6 +62,20 @@ async function post(body: unknown, headers: Record<string, string> = {}) {
   return { status: res.status, json: text ? (JSON.parse(text) as Record<string, unknown>) : null };
 }
 
+/** A direct message to Mo handed straight to the Teams sender, as the outbox would (one attempt). */
+const directMessageToMo = async (id: string, transferId: string, text: string) => {
+  if (!server.teams) throw new Error('Teams is not configured');
+  await server.teams.sender.send({
+    id,
+    idempotencyKey: `test:${id}`,
+    transferId,
+    kind: 'dm',
+    target: { personId: 'mo' },
+    payload: { text },
+    attempts: 1,
+  });
+};
+
 const invoke = (from: string, conversation: Parameters<typeof activity>[1], name: string, value: unknown) =>
   post(activity(from, conversation, { type: 'invoke', name, value }));
 
@@ -363,15 +377,7 @@ describe('Teams: the bot on POST /api/messages', () => {
     if (!t) throw new Error('no request yet');
     connector.refuseChats = true;
     const rationale = 'Rationale: the mother told us about the new partner on Tuesday.';
-    await server.teams?.sender.send({
-      id: 'ping-1',
-      idempotencyKey: 'test:ping-mo',
-      transferId: t.id,
-      kind: 'dm',
-      target: { personId: 'mo' },
-      payload: { text: `${t.ref}: the disagreement was resolved. ${rationale}` },
-      attempts: 1,
-    });
+    await directMessageToMo('ping-1', t.id, `${t.ref}: the disagreement was resolved. ${rationale}`);
     const ping = await connector.waitFor('the @mention', (c) =>
       String(c.activity.text).startsWith('<at>Mo Haddad</at>'),
     );
@@ -391,15 +397,7 @@ describe('Teams: the bot on POST /api/messages', () => {
     if (!t) throw new Error('no request yet');
     connector.refuseChats = false;
     const rationale = 'Rationale: the school confirmed the attendance figures on Monday.';
-    await server.teams?.sender.send({
-      id: 'ping-2',
-      idempotencyKey: 'test:ping-mo-2',
-      transferId: t.id,
-      kind: 'dm',
-      target: { personId: 'mo' },
-      payload: { text: `${t.ref}: the disagreement was resolved. ${rationale}` },
-      attempts: 1,
-    });
+    await directMessageToMo('ping-2', t.id, `${t.ref}: the disagreement was resolved. ${rationale}`);
     const opened = await connector.waitFor('the chat opened', (c) => c.kind === 'create');
     expect(opened.activity).toMatchObject({
       isGroup: false,
@@ -420,17 +418,9 @@ describe('Teams: the bot on POST /api/messages', () => {
     // A send Teams fails goes back to the outbox to be retried: it is neither lost nor answered in the chat.
     connector.failNext(500, 1);
     const before = connector.calls.length;
-    await expect(
-      server.teams?.sender.send({
-        id: 'ping-3',
-        idempotencyKey: 'test:ping-mo-3',
-        transferId: t.id,
-        kind: 'dm',
-        target: { personId: 'mo' },
-        payload: { text: `${t.ref}: a reminder.` },
-        attempts: 1,
-      }),
-    ).rejects.toBeInstanceOf(RetryableSendError);
+    await expect(directMessageToMo('ping-3', t.id, `${t.ref}: a reminder.`)).rejects.toBeInstanceOf(
+      RetryableSendError,
+    );
     expect(connector.calls.slice(before)).toEqual([]);
     expect(connector.calls.some((c) => String(c.activity.text).includes('The agent encountered'))).toBe(
       false,
