@@ -233,43 +233,25 @@ describe('deciding on the card', () => {
     );
     const dmButtons = SlackHarness.buttons((dm?.args.blocks as never) ?? []).map((x) => x.action_id);
     expect(dmButtons).toContain('open_form:resubmit');
+    // A message from the requester in the card's thread, as Slack's Events API delivers it.
+    const inThread = (eventId: string, ts: string, text: string) =>
+      JSON.stringify({
+        type: 'event_callback',
+        team_id: 'T0TEAM',
+        api_app_id: 'A0TESTAPP',
+        event_id: eventId,
+        event_time: Math.floor(Date.now() / 1000),
+        event: { type: 'message', channel, user: requester.slackUser, text, ts, thread_ts: card.ts },
+      });
     // An answer too long to take is refused to the requester alone, in the thread.
-    const tooLong = JSON.stringify({
-      type: 'event_callback',
-      team_id: 'T0TEAM',
-      api_app_id: 'A0TESTAPP',
-      event_id: 'Ev00',
-      event_time: Math.floor(Date.now() / 1000),
-      event: {
-        type: 'message',
-        channel,
-        user: requester.slackUser,
-        text: 'x'.repeat(5000),
-        ts: '1700000998.000100',
-        thread_ts: card.ts,
-      },
-    });
+    const tooLong = inThread('Ev00', '1700000998.000100', 'x'.repeat(5000));
     expect((await h.post(tooLong, { contentType: 'application/json' })).status).toBe(200);
     const [refused] = await h.fake.waitFor('chat.postEphemeral', 1, (c) => c.args.thread_ts === card.ts);
     expect(refused?.args.user).toBe(requester.slackUser);
     expect(String(refused?.args.text)).toMatch(/^Your answer was not taken: /);
     expect((await h.server.app.store.find(ref))?.state).toBe('more_info_requested');
     // The answer typed in the card's thread.
-    const event = JSON.stringify({
-      type: 'event_callback',
-      team_id: 'T0TEAM',
-      api_app_id: 'A0TESTAPP',
-      event_id: 'Ev01',
-      event_time: Math.floor(Date.now() / 1000),
-      event: {
-        type: 'message',
-        channel,
-        user: requester.slackUser,
-        text: 'Oakfield Primary since September.',
-        ts: '1700000999.000100',
-        thread_ts: card.ts,
-      },
-    });
+    const event = inThread('Ev01', '1700000999.000100', 'Oakfield Primary since September.');
     expect((await h.post(event, { contentType: 'application/json' })).status).toBe(200);
     await h.fake.waitFor(
       'chat.postMessage',
