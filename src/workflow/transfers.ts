@@ -105,6 +105,14 @@ export function childKey(profileId: string, childRef: string): string {
   return createHash('sha256').update(`${profileId}:${childRef.trim().toUpperCase()}`).digest('hex');
 }
 
+/**
+ * A meeting whose invites for its current version are out (confirmed, or recorded not held after it was): the
+ * next confirmation is a new version whose invites replace them.
+ */
+function invitesOut(m: MeetingRow): boolean {
+  return (m.status === 'scheduled' || m.status === 'not_held') && m.scheduledAt !== null;
+}
+
 /** The level the form says the child steps to (the route's `to.levelField`), when it says one of the route's. */
 function levelStatedOn(route: Route, values: FormValues): string | undefined {
   const stated = route.to.levelField ? values[route.to.levelField] : undefined;
@@ -1022,8 +1030,7 @@ export class TransferWorkflow {
     const late = meeting.dueBy && at > meeting.dueBy ? ' This is after the meeting is due.' : '';
     // Proposing to move a confirmed meeting takes its time back to "proposed": the confirmed time's reminder and
     // outcome chase end, and the next confirmation is a new version (new invites replacing the old).
-    const confirmed =
-      meeting.status === 'scheduled' || (meeting.status === 'not_held' && meeting.scheduledAt !== null);
+    const confirmed = invitesOut(meeting);
     const update = {
       ...meeting,
       status: 'proposed' as const,
@@ -1179,8 +1186,7 @@ export class TransferWorkflow {
   private confirmWrites(t: TransferRow, meeting: MeetingRow, at: Date, by: Person, now: Date) {
     // Moved straight from a confirmed time (a new version now), or confirming a proposal to move one (its
     // version was raised when it was proposed): either way the invites replace earlier ones.
-    const rescheduled =
-      (meeting.status === 'scheduled' || meeting.status === 'not_held') && meeting.scheduledAt !== null;
+    const rescheduled = invitesOut(meeting);
     const sequence = rescheduled ? meeting.sequence + 1 : meeting.sequence;
     const moved = sequence > 0;
     const { participants, invitees } = this.meetingInvitees(t, meeting.meetingKey);
@@ -1356,20 +1362,9 @@ export class TransferWorkflow {
     if (effect === 'close') {
       // The tasks set after this meeting (anchored on its own date, as Halton's Level of Need Review Form is)
       // still fall due whatever the outcome; the others (the MAP papers for a review that will not happen) end.
-      const meetingField =
-        rule?.anchor && typeof rule.anchor === 'object' && 'field' in rule.anchor
-          ? rule.anchor.field
-          : undefined;
+      const meetingField = typeof rule?.anchor === 'object' ? rule.anchor.field : undefined;
       const mootTasks = this.route(t.routeId)
-        .tasks.filter(
-          (x) =>
-            !(
-              meetingField &&
-              typeof x.anchor === 'object' &&
-              'field' in x.anchor &&
-              x.anchor.field === meetingField
-            ),
-        )
+        .tasks.filter((x) => typeof x.anchor !== 'object' || x.anchor.field !== meetingField)
         .map((x) => `task:${x.id}`);
       const action: TransferAction = ['submitted', 'resubmitted', 'more_info_requested', 'draft'].includes(
         t.state,
