@@ -38,9 +38,9 @@ import { roleLabels } from '../domain/roles.ts';
 import { decisionDue, lawfulBases, lawfulBasisLabels } from '../domain/rules.ts';
 import {
   allocatableWorkers,
+  holderTeam,
   meetingParticipants,
   participantsText,
-  receivingHolderTeam,
 } from '../workflow/participants.ts';
 import type {
   AllocationRecord,
@@ -387,7 +387,7 @@ export function requestCardData(input: RequestCardInput) {
   });
   const { buttons, forms } = allowedActions(input, route, v, rules);
   const tasks = taskList(input, route, v, rules);
-  const holderTeam = v.holder === 'receiving' ? receivingHolderTeam(input.directory, v) : v.sendingTeamId;
+  const holder = holderTeam(input.directory, v);
   const stateLabel = stateLabels[v.state];
   return {
     ...header,
@@ -401,7 +401,7 @@ export function requestCardData(input: RequestCardInput) {
     sendingTeam: rules.teamName(v.sendingTeamId),
     receivingTeam: rules.teamName(v.receivingTeamId),
     stateLabel,
-    holder: rules.teamName(holderTeam),
+    holder: rules.teamName(holder),
     deadline: deadline.text,
     hasDecision: decision !== null,
     decisionTitle: decision?.title ?? '',
@@ -699,7 +699,7 @@ export function statusData(
     withdrawn: `${v.ref} was withdrawn by ${who(v.requesterId)}.`,
     advice_only: `${who(v.decision?.byId)} gave advice on ${v.ref} without accepting it.`,
   };
-  const holderTeam = v.holder === 'receiving' ? receivingHolderTeam(input.directory, v) : v.sendingTeamId;
+  const holder = holderTeam(input.directory, v);
   const deadline = nextDeadline({
     transfer: v,
     profile,
@@ -719,7 +719,7 @@ export function statusData(
     ref: v.ref,
     headline: headlines[v.state],
     stateLabel: stateLabels[v.state],
-    holder: rules.teamName(holderTeam),
+    holder: rules.teamName(holder),
     deadline: deadline.text,
     hasText: words !== '',
     textTitle: t.decision ? wordsTitle[t.decision.action] : '',
@@ -946,13 +946,13 @@ export function reminderData(
     task: `${input.label ?? 'A required step'} for ${v.ref}`,
     ladder_stage: `${input.label ?? 'The current stage'} of the disagreement on ${v.ref}`,
   };
-  const holderTeam = v.holder === 'receiving' ? receivingHolderTeam(input.directory, v) : v.sendingTeamId;
+  const holder = holderTeam(input.directory, v);
   return {
     ref: v.ref,
     title: `${overdue ? 'Overdue' : 'Due soon'}: ${v.ref}`,
     text: `${what[input.kind]} ${overdue ? 'was' : 'is'} due ${formatWhen(input.dueAt, calendar.timeZone)}: ${calendar.describe(now, input.dueAt, unit)}.`,
     stateLabel: stateLabels[v.state],
-    holder: rules.teamName(holderTeam),
+    holder: rules.teamName(holder),
     routeName: route.name,
     child: `${v.childInitials}, age ${v.childAgeBand}`,
   };

@@ -62,6 +62,14 @@ export function receivingHolderTeam(
   return worker?.teamId ?? t.receivingTeamId;
 }
 
+/** The team that holds the case now: the sending team, or the receiving side's (see receivingHolderTeam). */
+export function holderTeam(
+  directory: Directory,
+  t: Pick<TransferRow, 'holder' | 'sendingTeamId' | 'receivingTeamId' | 'allocation'>,
+): string {
+  return t.holder === 'receiving' ? receivingHolderTeam(directory, t) : t.sendingTeamId;
+}
+
 export function meetingParticipants(
   directory: Directory,
   t: Pick<TransferRow, 'requesterId' | 'sendingTeamId' | 'receivingTeamId' | 'allocation' | 'form'>,

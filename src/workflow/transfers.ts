@@ -47,10 +47,10 @@ import { climb, stageTimer } from './escalation.ts';
 import { ladderPings, outboxFor, resolutionNotices } from './notifications.ts';
 import {
   allocatableWorkers,
+  holderTeam,
   meetingParticipants,
   participantsText,
   peopleToInvite,
-  receivingHolderTeam,
 } from './participants.ts';
 import {
   type Changes,
@@ -296,8 +296,7 @@ export class TransferWorkflow {
 
   /** Who holds the case now, in words for every view. */
   holderText(t: TransferRow): string {
-    const team = t.holder === 'receiving' ? receivingHolderTeam(this.directory, t) : t.sendingTeamId;
-    return `${this.teamName(team)} holds the case`;
+    return `${this.teamName(holderTeam(this.directory, t))} holds the case`;
   }
 
   /** "This request has changed: SW-000012 was accepted by Sam Patel at 10:42." */
