@@ -42,7 +42,7 @@ function basics(app: App, now: Date) {
 }
 
 /** A transfer's meetings, open dispute and tasks, in one read. */
-async function meetingsAndDispute(app: App, t: TransferRow) {
+async function meetingsDisputeAndTasks(app: App, t: TransferRow) {
   return (
     (await app.store.load(t.id, { meetings: true, dispute: true, tasks: true })) ?? {
       meetings: [],
@@ -59,7 +59,7 @@ export async function requestCard(
   now: Date,
   viewer?: Person,
 ): Promise<AdaptiveCardJson> {
-  const { meetings, dispute, tasks } = await meetingsAndDispute(app, t);
+  const { meetings, dispute, tasks } = await meetingsDisputeAndTasks(app, t);
   return renderCard(
     'request-card',
     requestCardData({
@@ -175,7 +175,7 @@ export async function statusCard(
   now: Date,
   seenByOthers = false,
 ): Promise<AdaptiveCardJson> {
-  const { meetings, dispute } = await meetingsAndDispute(app, t);
+  const { meetings, dispute } = await meetingsDisputeAndTasks(app, t);
   const involved =
     !seenByOthers &&
     (app.workflow.isSender(t, person) ||

@@ -81,12 +81,13 @@ const teamsHelp = helpText
     "• `@Stepwise link <team id>` (admins, in the team's channel): post that team's requests there; `@Stepwise link escalation` for escalations",
   );
 
-/** A one-to-one chat with the bot: what is said there is seen by that person alone (a channel's answer is public). */
-function isPersonal(activity: ActivityJson): boolean {
-  return (
-    (activity.conversation as { conversationType?: string } | undefined)?.conversationType === 'personal'
-  );
+/** The kind of conversation an activity comes from: 'channel', 'groupChat' or 'personal'. */
+function conversationType(activity: ActivityJson): string | undefined {
+  return (activity.conversation as { conversationType?: string } | undefined)?.conversationType;
 }
+
+/** A one-to-one chat with the bot: what is said there is seen by that person alone (a channel's answer is public). */
+const isPersonal = (activity: ActivityJson) => conversationType(activity) === 'personal';
 
 /** The words of a message without the bot's @mention. */
 function commandText(activity: ActivityJson): string {
@@ -201,9 +202,7 @@ export function teamsLogic(deps: TeamsBotDeps): TeamsLogic {
         if (!person?.roles.includes('admin'))
           return [text('Only a Stepwise admin (role `admin` in the directory) can link channels.')];
         // A team's cards and threads belong in its channel, never in one person's or a group's chat.
-        if (
-          (activity.conversation as { conversationType?: string } | undefined)?.conversationType !== 'channel'
-        )
+        if (conversationType(activity) !== 'channel')
           return [text('Link from the team channel itself: @Stepwise link <team id> in that channel.')];
         return [await link(arg.trim(), reference)];
       }
@@ -294,10 +293,10 @@ export function teamsLogic(deps: TeamsBotDeps): TeamsLogic {
   // ---- installation ---------------------------------------------------------------------------------------
 
   const onInstall: TeamsLogic['onInstall'] = async (activity, reference, helpers) => {
-    const conversation = (activity.conversation ?? {}) as { id?: string; conversationType?: string };
+    const conversation = (activity.conversation ?? {}) as { id?: string };
     const id = String(conversation.id ?? '').split(';')[0] ?? '';
     await settings.setSetting(refKeys.conversation(id), reference);
-    if (conversation.conversationType === 'personal') {
+    if (isPersonal(activity)) {
       const person = await personOf(activity, helpers);
       if (!person) return [text(notInDirectory())];
       await settings.setSetting(refKeys.person(person.id), reference);
