@@ -14,7 +14,7 @@ export interface InviteInput {
   /** Bumped each time the meeting moves, so calendars replace the earlier invite. */
   sequence: number;
   attendees: readonly { name: string; email: string | null }[];
-  /** Who confirmed the time: the invite's ORGANIZER (replies go there); else the first attendee with an e-mail. */
+  /** The invite's ORGANIZER (replies go there; the workflow names the requester); else the first attendee with an e-mail. */
   organizer?: { name: string; email: string | null } | undefined;
   /** The transfer's route and teams, in words. */
   about: string;

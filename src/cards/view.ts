@@ -339,12 +339,7 @@ export interface RequestCardInput {
  * words, never the case's). Anyone in the two teams may mark one done, also after the request has ended.
  */
 function taskList(input: RequestCardInput, route: Route, v: ChannelView, rules: TransferWorkflow) {
-  const viewer = input.viewer;
-  const mayMark =
-    !viewer ||
-    viewer.teamId === v.sendingTeamId ||
-    viewer.teamId === v.receivingTeamId ||
-    v.allocation?.workerId === viewer.id;
+  const mayMark = !input.viewer || rules.isInvolved(v, input.viewer);
   const rows: { title: string; value: string }[] = [];
   const buttons: Button[] = [];
   for (const state of input.tasks ?? []) {

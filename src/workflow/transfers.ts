@@ -235,10 +235,14 @@ export class TransferWorkflow {
     return this.directory.nearest(teamId, roles);
   }
 
+  /** In either team, or the allocated worker: may arrange meetings and mark tasks done. */
+  isInvolved(t: Pick<TransferRow, 'sendingTeamId' | 'receivingTeamId' | 'allocation'>, p: Person): boolean {
+    return p.teamId === t.sendingTeamId || p.teamId === t.receivingTeamId || p.id === t.allocation?.workerId;
+  }
+
   private authorise(t: TransferRow, p: Person, action: TransferAction, dispute: DisputeRow | null): void {
     const by: Actor = actions[action].by;
-    const involved =
-      p.teamId === t.sendingTeamId || p.teamId === t.receivingTeamId || p.id === t.allocation?.workerId;
+    const involved = this.isInvolved(t, p);
     const onLadder =
       dispute !== null &&
       [...this.stagePeople(t, dispute, 'sending'), ...this.stagePeople(t, dispute, 'receiving')].some(
