@@ -1,8 +1,9 @@
 /**
  * The baseline for the Teams benchmark: a bare Microsoft 365 Agents SDK bot on a plain Node HTTP server, which
  * answers an `adaptiveCard/action` invoke with a fixed card and does nothing else (through the same
- * Express-shaped response adapter as Stepwise, so only the work differs). (A benchmark, not product
- * code: the product's SDK imports are all in src/channels/teams/agent.ts.)
+ * Express-shaped response adapter as Stepwise, so only the work differs). Given `before`, it awaits that with
+ * the invoke's value first: the bench uses it for a bot that only reads the pressed request from the database.
+ * (A benchmark, not product code: the product's SDK imports are all in src/channels/teams/agent.ts.)
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -15,7 +16,12 @@ import {
 import { webResponse } from '../src/channels/teams/agent.ts';
 
 class BareBot extends ActivityHandler {
-  protected override async onInvokeActivity(_context: TurnContext): Promise<InvokeResponse> {
+  constructor(private readonly before?: (value: unknown) => Promise<unknown>) {
+    super();
+  }
+
+  protected override async onInvokeActivity(context: TurnContext): Promise<InvokeResponse> {
+    await this.before?.(context.activity.value);
     return {
       status: 200,
       body: {
@@ -27,9 +33,11 @@ class BareBot extends ActivityHandler {
   }
 }
 
-export async function startBareAgent(): Promise<{ url: string; server: Server }> {
+export async function startBareAgent(
+  before?: (value: unknown) => Promise<unknown>,
+): Promise<{ url: string; server: Server }> {
   const adapter = new CloudAdapter({} as never);
-  const bot = new BareBot();
+  const bot = new BareBot(before);
   const server = createServer(async (req, res) => {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);

@@ -2,9 +2,13 @@
  * `npm run bench` (after the Slack figures), or `STEPWISE_BENCH_ONLY=teams npm run bench`: the Teams surface.
  * A button press (Accept, an `adaptiveCard/action` invoke) answered with the updated card: the HTTP response
  * time of Stepwise's `POST /api/messages` (local mode, the workflow on the database, the card rendered for the
- * person) beside a bare Agents SDK bot that answers the same invoke with a fixed card, the two interleaved one
+ * person) beside a bare Agents SDK bot that answers the same invoke with a fixed card, interleaved one
  * request at a time in the same run. Each Stepwise press is on its own request. A fake Bot Connector on
  * loopback takes the cards the outbox posts meanwhile.
+ *
+ * Two more bots, interleaved too, are the bare one that first reads the pressed request through Stepwise's store
+ * (the one read any bot that decides must make), and the bare one that reads it and then updates its row once
+ * (the least a bot that records the decision must write): what the database alone adds.
  *
  * Runs on PostgreSQL when STEPWISE_BENCH_PG_URL is set (npm run bench starts one), else on PGlite. Figures only.
  */
@@ -31,6 +35,23 @@ async function main() {
     STEPWISE_TEAMS: 'local',
   });
   const bare = await startBareAgent();
+  const pressed = (value: unknown) =>
+    String((value as { action?: { data?: { transferId?: string } } }).action?.data?.transferId);
+  const read = async (value: unknown) => {
+    const t = await server.app.store.find(pressed(value));
+    if (!t) throw new Error('the pressed request is not there');
+    return t;
+  };
+  const reader = await startBareAgent(read);
+  const writer = await startBareAgent(async (value) => {
+    const t = await read(value);
+    await server.app.db.prisma.$executeRawUnsafe(
+      'UPDATE transfer SET updated_at = $1::timestamptz WHERE id = $2 AND version = $3',
+      new Date().toISOString(),
+      t.id,
+      t.version,
+    );
+  });
   try {
     if (pg)
       await server.app.db.prisma.$executeRawUnsafe(
@@ -78,6 +99,8 @@ async function main() {
     for (const id of ids.slice(0, 10)) {
       await post(server.url, activity('mo', press(id)));
       await post(bare.url, activity('mo', press(id)));
+      await post(reader.url, activity('mo', press(id)));
+      await post(writer.url, activity('mo', press(id)));
     }
     // Each press is timed with nothing else in flight: the messages the previous press wrote (the channel card,
     // the thread, the direct message) are delivered to the fake connector first, as they would be long before a
@@ -93,16 +116,22 @@ async function main() {
     };
     const mine: number[] = [];
     const theirs: number[] = [];
+    const reads: number[] = [];
+    const writes: number[] = [];
     for (const id of ids.slice(10)) {
       await drained();
       mine.push(await post(server.url, activity('mo', press(id))));
       await drained();
       theirs.push(await post(bare.url, activity('mo', press(id))));
+      reads.push(await post(reader.url, activity('mo', press(id))));
+      writes.push(await post(writer.url, activity('mo', press(id))));
     }
     const accepted = await server.app.db.prisma.transfer.count({ where: { state: 'accepted' } });
     const row = (xs: number[]) => ({ p50: quantile(xs, 0.5), p99: quantile(xs, 0.99) });
     const a = row(mine);
     const b = row(theirs);
+    const r = row(reads);
+    const w = row(writes);
     console.log(
       `   database: ${pg ? 'PostgreSQL' : 'PGlite on disk'}; ${ROUNDS} presses each, one at a time, interleaved`,
     );
@@ -113,16 +142,26 @@ async function main() {
       `   bare Agents SDK bot (a fixed card):                       p50 ${b.p50.toFixed(1)} ms, p99 ${b.p99.toFixed(1)} ms`,
     );
     console.log(
-      `   p50 ratio ${(a.p50 / b.p50).toFixed(2)}x (target at most 1.5x)${a.p50 / b.p50 > 1.5 ? ' (missed)' : ''}`,
+      `   the bare bot, reading the pressed request first:         p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms`,
+    );
+    console.log(
+      `   the bare bot, reading it and updating its row:           p50 ${w.p50.toFixed(1)} ms, p99 ${w.p99.toFixed(1)} ms`,
+    );
+    const x = (q: { p50: number }) => `${(q.p50 / b.p50).toFixed(2)}x`;
+    console.log(
+      `   p50 ratio ${x(a)} (target at most 1.5x)${a.p50 / b.p50 > 1.5 ? ' (missed)' : ''}; ` +
+        `the reading bot's ${x(r)}, the updating bot's ${x(w)}`,
     );
     console.log(`   check: ${accepted} of ${ROUNDS + 10} requests accepted`);
     mkdirSync(join(root, 'test-output'), { recursive: true });
     writeFileSync(
       join(root, 'test-output', 'bench-teams.json'),
-      `${JSON.stringify({ rounds: ROUNDS, database: pg ? 'postgresql' : 'pglite', stepwise: a, bare: b }, null, 2)}\n`,
+      `${JSON.stringify({ rounds: ROUNDS, database: pg ? 'postgresql' : 'pglite', stepwise: a, bare: b, bareReading: r, bareUpdating: w }, null, 2)}\n`,
     );
   } finally {
     bare.server.close();
+    reader.server.close();
+    writer.server.close();
     await server.close();
     await connector.close();
   }
