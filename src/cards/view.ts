@@ -126,6 +126,13 @@ function levelName(profile: ProtocolProfile, id: string): string {
   return profile.levels.find((l) => l.id === id)?.name ?? id;
 }
 
+/** The level stepped to; where the receiving team decides it when it allocates and has not yet, the ones it may be. */
+function toLevelText(profile: ProtocolProfile, route: Route, v: ChannelView): string {
+  if (route.to.levelAtAllocation && !v.allocation)
+    return `${route.to.levels.map((id) => levelName(profile, id)).join(' or ')} (decided at allocation)`;
+  return levelName(profile, v.toLevel);
+}
+
 function personText(directory: Directory, id: string): string {
   const p = directory.person(id);
   if (!p) return id === 'stepwise' ? 'Stepwise (automatically)' : id;
@@ -392,7 +399,7 @@ export function requestCardData(input: RequestCardInput) {
     levels:
       v.kind === 'step-in'
         ? 'No change of level (a step-in)'
-        : `${levelName(profile, v.fromLevel)} → ${levelName(profile, v.toLevel)}`,
+        : `${levelName(profile, v.fromLevel)} → ${toLevelText(profile, route, v)}`,
     sendingTeam: rules.teamName(v.sendingTeamId),
     receivingTeam: rules.teamName(v.receivingTeamId),
     stateLabel,
@@ -527,7 +534,8 @@ export function adviceOnlyFormData({ transfer, profile }: FormInput) {
 }
 
 export function allocateFormData({ transfer, profile, directory }: FormInput & { directory: Directory }) {
-  const people = allocatableWorkers(directory, routeOf(profile, transfer.routeId), transfer);
+  const route = routeOf(profile, transfer.routeId);
+  const people = allocatableWorkers(directory, route, transfer);
   const teamIds = [...new Set(people.map((p) => p.teamId))];
   const name = (teamId: string) => directory.team(teamId)?.name ?? teamId;
   const workers = people.map((p) => ({
@@ -536,6 +544,9 @@ export function allocateFormData({ transfer, profile, directory }: FormInput & {
   }));
   return {
     ...formHeader(profile, transfer, 'Allocate'),
+    // The level of need, where the receiving team decides it now (Hackney's MASH: Tier 3 or 4).
+    hasLevels: route.to.levelAtAllocation === true,
+    levels: route.to.levels.map((id) => ({ title: levelName(profile, id), value: id })),
     hasWorkers: workers.length > 0,
     workers,
     teamName: (teamIds.length ? teamIds : [transfer.receivingTeamId]).map(name).join(' or '),

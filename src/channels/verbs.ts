@@ -35,7 +35,7 @@ export function runVerb(
     case 'advice_only':
       return w.adviceOnly(s(['advice']), now);
     case 'allocate':
-      return w.allocate(s(['workerId', 'service', 'note']), now);
+      return w.allocate(s(['workerId', 'service', 'level', 'note']), now);
     case 'resubmit':
       return w.resubmit(s(['answer']), now);
     case 'withdraw':

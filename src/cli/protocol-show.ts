@@ -46,7 +46,7 @@ export function showProfile(p: ProtocolProfile): string {
         r.id,
         r.kind,
         `${r.from.services.map(name).join(' / ')} (${r.from.levels.map(level).join(', ')})`,
-        `${name(r.to.service)} (${r.to.levels.map(level).join(', ')})`,
+        `${name(r.to.service)} (${r.to.levels.map(level).join(', ')}${r.to.levelAtAllocation ? '; decided at allocation' : ''})`,
         r.decision.mode === 'notify'
           ? 'nobody decides: notified'
           : r.decision.due

@@ -419,6 +419,7 @@ class Seeder {
             actor: this.actor(decider),
             ref: r.ref as string,
             ...(worker ? { workerId: worker.id } : { service: r.receivingTeam.name }),
+            ...(r.route.to.levelAtAllocation ? { level: this.pick(r.route.to.levels, r) } : {}),
             note: this.pick(say.allocationNotes, r),
           },
           t,

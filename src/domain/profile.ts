@@ -269,6 +269,11 @@ export const routeSchema = z.strictObject({
      * Need"): shown on the card instead of the first of `levels`.
      */
     levelField: z.string().optional(),
+    /**
+     * The receiving team decides which of `levels` the child steps to, and says it when it allocates (Hackney:
+     * MASH "decides the level of need and allocates"). Until then the card shows the levels it may be.
+     */
+    levelAtAllocation: z.boolean().optional(),
   }),
   /** Alternative receiving services, first match wins (e.g. under-5s go to a children's centre). */
   receiveVia: z.array(z.strictObject({ when: conditionSchema, service: id, reason: z.string() })).default([]),
@@ -527,6 +532,11 @@ function checkReferences(p: z.output<typeof profileObject>, ctx: z.RefinementCtx
           if (!r.to.levels.includes(o.value))
             issue(at('to', 'levelField'), `option "${o.value}" is not one of the route's levels`);
     }
+    if (r.to.levelAtAllocation && (r.to.levelField || r.to.levels.length < 2))
+      issue(
+        at('to', 'levelAtAllocation'),
+        'a level decided at allocation needs two levels or more, and no levelField',
+      );
     r.fields.forEach((f, j) => {
       if (builtInFieldIds.has(f.id))
         issue(at('fields', j, 'id'), `"${f.id}" is a field every request already has`);

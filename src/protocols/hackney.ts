@@ -184,8 +184,9 @@ export const hackneyProfile: ProfileInput = {
         'request, decides the level of need and allocates. From targeted Early Help: handover discussion and a joint ' +
         'visit within 5 working days of allocation.',
       from: { services: ['universal', 'targeted-early-help'], levels: ['tier-1', 'tier-2'] },
-      to: { service: 'mash', levels: ['tier-3', 'tier-4'] },
-      // "MASH ... allocates": the newly allocated social worker is in Children's Social Care.
+      // "MASH ... decides the level of need and allocates": MASH says Tier 3 or 4 when it allocates.
+      to: { service: 'mash', levels: ['tier-3', 'tier-4'], levelAtAllocation: true },
+      // The newly allocated social worker is in Children's Social Care.
       allocateTo: { services: ['csc'] },
       decision: {
         due: defaultDecisionDue,

@@ -51,6 +51,8 @@ export const allocateSchema = z
     ...onTransfer,
     workerId: z.string().min(1).optional(),
     service: z.string().min(1).max(200).optional(),
+    /** The level the child steps to, where the receiving team decides it at allocation (`to.levelAtAllocation`). */
+    level: z.string().min(1).max(100).optional(),
     note: text('The note').optional(),
   })
   .refine((v) => v.workerId || v.service, {

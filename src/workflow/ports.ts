@@ -77,6 +77,7 @@ export type TransferPatch = Partial<
     | 'submittedAt'
     | 'closedAt'
     | 'receivingTeamId'
+    | 'toLevel'
   >
 >;
 

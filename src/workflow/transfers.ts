@@ -826,6 +826,7 @@ export class TransferWorkflow {
       'allocate',
       now,
       async ({ t: current, p, route }) => {
+        this.checkAllocatedLevel(route, data.level);
         const started = this.started(route, current, 'allocated', now);
         const allocation = {
           byId: p.id,
@@ -837,13 +838,33 @@ export class TransferWorkflow {
         // Meetings confirmed before allocation (dated by the request) now invite the allocated worker too.
         const confirmed = this.confirmedAgain({ ...current, allocation }, meetings, p, now);
         return {
-          patch: { allocation },
+          patch: { allocation, ...(data.level ? { toLevel: data.level } : {}) },
           changes: { meetings: started.meetings, timers: started.timers, outbox: confirmed },
-          data: { workerId: data.workerId, service: data.service },
+          data: {
+            workerId: data.workerId,
+            service: data.service,
+            ...(data.level ? { level: data.level } : {}),
+          },
         };
       },
       { transitionCtx: { resolution: dispute }, transfer: t },
     );
+  }
+
+  /**
+   * Where the receiving team decides the level when it allocates, the allocation must say one of the route's
+   * levels; elsewhere the level was set by the request and an allocation cannot change it.
+   */
+  private checkAllocatedLevel(route: Route, level: string | undefined): void {
+    const names = route.to.levels.map((id) => this.profile.levels.find((l) => l.id === id)?.name ?? id);
+    if (route.to.levelAtAllocation && !(level && route.to.levels.includes(level)))
+      throw new WorkflowError('invalid', `Choose the level of need: ${names.join(' or ')}.`, [
+        { field: 'level', message: level ? "not one of this route's levels" : 'choose the level of need' },
+      ]);
+    if (!route.to.levelAtAllocation && level)
+      throw new WorkflowError('invalid', "This request's level is not decided at allocation.", [
+        { field: 'level', message: 'not asked on this route' },
+      ]);
   }
 
   /** A resolved dispute's outcome: an overturn records the ladder's acceptance as the decision. */

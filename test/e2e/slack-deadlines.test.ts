@@ -90,7 +90,11 @@ describe('Slack: handover meetings, reminders and chases', () => {
     expect((await h.press(mo, card, 'accept')).status).toBe(200);
     await h.waitForUpdate(mash, card.ts, 1);
     const form = await h.openForm(mo, h.card(mash, ref), 'allocate');
-    await h.submit(mo, form, { 'allocate.workerId': 'mia' });
+    // MASH decides the level of need as it allocates: without it the modal says so next to the choice.
+    const missing = await h.submit(mo, form, { 'allocate.workerId': 'mia' });
+    expect(missing?.response_action).toBe('errors');
+    expect(Object.keys(missing?.errors ?? {})).toEqual(['allocate.level']);
+    await h.submit(mo, form, { 'allocate.level': 'tier-3', 'allocate.workerId': 'mia' });
     const label = route().meetings.find((m) => m.id === 'joint-visit')?.label as string;
 
     // The joint visit's card, in MASH's channel and in targeted Early Help's.

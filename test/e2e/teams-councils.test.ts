@@ -94,9 +94,10 @@ describe.each(['hackney', 'manchester'] as const)(
       await connector?.close();
     });
 
-    function pick(kind: Route['kind']): { route: Route; requester: Person } {
+    function pick(kind: Route['kind'], routeId?: string): { route: Route; requester: Person } {
       for (const route of server.app.profile.routes) {
         if (route.kind !== kind || route.decision.mode !== 'decide') continue;
+        if (routeId && route.id !== routeId) continue;
         const requester = directory().people.find(
           (p) =>
             p.teamsUser &&
@@ -108,8 +109,8 @@ describe.each(['hackney', 'manchester'] as const)(
       throw new Error(`${council}: no ${kind} route to test`);
     }
 
-    async function fullFlow(kind: Route['kind']) {
-      const { route, requester } = pick(kind);
+    async function fullFlow(kind: Route['kind'], routeId?: string) {
+      const { route, requester } = pick(kind, routeId);
       const chat = { id: personalId(requester), conversationType: 'personal' };
       await post(activity(requester, chat, { type: 'installationUpdate', action: 'add' }));
 
@@ -189,11 +190,22 @@ describe.each(['hackney', 'manchester'] as const)(
           .members(t.receivingTeamId)
           .find((p) => p.roles.includes('practitioner')) ?? decider;
       const accepted = await server.app.store.find(t.id);
-      const allocated = await execute(decider, channel, 'allocate', {
+      const allocation = {
         action: 'allocate',
         transferId: t.id,
         version: accepted?.version,
         'allocate.workerId': worker.id,
+      };
+      const level = route.to.levelAtAllocation ? route.to.levels.at(-1) : undefined;
+      if (level) {
+        // The receiving team decides the level as it allocates: without it the answer says so, and nothing changes.
+        const refused = await execute(decider, channel, 'allocate', allocation);
+        expect(JSON.stringify(refused.json)).toContain('Choose the level of need');
+        expect((await server.app.store.find(t.id))?.state).toBe('accepted');
+      }
+      const allocated = await execute(decider, channel, 'allocate', {
+        ...allocation,
+        ...(level ? { 'allocate.level': level } : {}),
       });
       expect(JSON.stringify(allocated.json)).toContain('allocated');
       await connector.waitFor(
@@ -203,7 +215,9 @@ describe.each(['hackney', 'manchester'] as const)(
           c.activityId === card.id &&
           JSON.stringify(c.activity).includes('"allocated"'),
       );
-      expect((await server.app.store.find(t.id))?.allocation?.workerId).toBe(worker.id);
+      const stored = await server.app.store.find(t.id);
+      expect(stored?.allocation?.workerId).toBe(worker.id);
+      if (level) expect(stored?.toLevel).toBe(level);
     }
 
     it('a step-up', async () => {
@@ -213,5 +227,10 @@ describe.each(['hackney', 'manchester'] as const)(
     it('a step-down', async () => {
       await fullFlow('step-down');
     }, 60_000);
+
+    if (council === 'hackney')
+      it('a step-up to MASH, which decides the level of need as it allocates', async () => {
+        await fullFlow('step-up', 'to-statutory');
+      }, 60_000);
   },
 );

@@ -73,9 +73,11 @@ describe.skipIf(!haveChromium)('the local workspace in a browser', () => {
         .poll(() => eve.page.locator('#messages').textContent(), { timeout: 10_000 })
         .toMatch(new RegExp(`${ref} was accepted by Mo`));
 
-      // Allocate: the form opens inside the card; Mo picks the worker and presses the form's button.
+      // Allocate: the form opens inside the card; Mo decides the level of need, picks the worker and presses
+      // the form's button.
+      expect(await mo.card(id).textContent()).toContain('(decided at allocation)');
       await mo.card(id).getByRole('button', { name: 'Allocate', exact: true }).first().click();
-      await mo.fill(mo.card(id), { 'allocate.workerId': 'mia' });
+      await mo.fill(mo.card(id), { 'allocate.level': 'tier-4', 'allocate.workerId': 'mia' });
       await mo.screenshot('03-allocate-form-on-card');
       const allocated = await mo.press(
         mo.card(id).locator('.ac-showCard, .ac-adaptiveCard').last(),
@@ -88,7 +90,8 @@ describe.skipIf(!haveChromium)('the local workspace in a browser', () => {
         .toMatch(new RegExp(`${ref} was allocated`));
       await eve.screenshot('04-practitioner-dm-after-allocation');
       await mo.screenshot('05-mash-card-allocated');
-      expect((await server.app.store.find(id))?.state).toBe('allocated');
+      expect(await server.app.store.find(id)).toMatchObject({ state: 'allocated', toLevel: 'tier-4' });
+      await expect.poll(() => mo.card(id).textContent()).toContain('→ Tier 4 - Acute risk of harm');
     } finally {
       await eve.close();
       await mo.close();

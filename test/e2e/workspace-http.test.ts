@@ -174,7 +174,10 @@ describe('the local workspace over HTTP', () => {
     const w = server.app.workflow;
     const t = await w.start(stepUpToMash(), now());
     await w.accept({ actor: { personId: 'mo', surface: 'local' }, ref: t.ref }, now());
-    await w.allocate({ actor: { personId: 'mo', surface: 'local' }, ref: t.ref, workerId: 'mia' }, now());
+    await w.allocate(
+      { actor: { personId: 'mo', surface: 'local' }, ref: t.ref, workerId: 'mia', level: 'tier-3' },
+      now(),
+    );
     const cal = server.app.calendar;
     const day = cal.localDate(cal.due(now(), { amount: 2, unit: 'working_days' }));
     const at = cal.at(day, '10:00');

@@ -15,7 +15,7 @@ describe.each(databaseKinds)('audit chain on %s', (kind) => {
     const t = await w.start(stepUpToMash(), monday);
     await w.accept({ actor: { personId: 'mo', surface: 'slack' }, ref: t.ref }, at('2026-11-23T11:00:00Z'));
     await w.allocate(
-      { actor: { personId: 'mo', surface: 'slack' }, ref: t.ref, workerId: 'mia' },
+      { actor: { personId: 'mo', surface: 'slack' }, ref: t.ref, workerId: 'mia', level: 'tier-3' },
       at('2026-11-23T12:00:00Z'),
     );
   });

@@ -31,6 +31,7 @@ describe('stepwise CLI', () => {
     const r = await stepwise(['protocol', 'show', 'hackney']);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('to-statutory');
+    expect(r.stdout).toContain('MASH (Tier 3 - Complex, Tier 4 - Acute risk of harm; decided at allocation)');
     expect(r.stdout).toMatch(/joint visit.*within 5 working days of allocated/i);
     expect(r.stdout).toContain('Escalation ladder');
   });

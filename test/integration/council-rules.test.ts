@@ -18,9 +18,12 @@ import type { Database } from '../../src/store/database.ts';
 import { PrismaTransferStore } from '../../src/store/transfer-store.ts';
 import { WorkflowError } from '../../src/workflow/errors.ts';
 import { meetingParticipants } from '../../src/workflow/participants.ts';
+import type { TransferRow } from '../../src/workflow/ports.ts';
 import { sweepDueTimers } from '../../src/workflow/sweep.ts';
 import { TransferWorkflow } from '../../src/workflow/transfers.ts';
 import { databaseKinds, freshDatabase } from '../support/databases.ts';
+import { hackneyWorkflow, stepDownToHub } from '../support/hackney-fixture.ts';
+import { refusal } from '../support/refusal.ts';
 
 async function councilWorkflow(db: Database, name: ProfileName) {
   const profile = builtInProfile(name);
@@ -239,7 +242,8 @@ describe.each(databaseKinds)('council rules through the workflow on %s', (kind) 
     expect(texts).not.toContain('Lily');
   });
 
-  it('Hackney: MASH allocates the new social worker in Children’s Social Care, whose unit’s senior is the Consultant Social Worker, and the card says that unit holds the case', async () => {
+  /** Hackney: a targeted Early Help practitioner's step-up to MASH, accepted by MASH's team manager. */
+  async function hackneyAcceptedByMash() {
     db = await freshDatabase(kind);
     const { w, person } = await councilWorkflow(db, 'hackney');
     const t = await w.start(
@@ -259,15 +263,28 @@ describe.each(databaseKinds)('council rules through the workflow on %s', (kind) 
     );
     const mash = person('mash', 'team_manager');
     await w.accept({ actor: actor(mash), ref: t.ref }, new Date('2026-11-23T11:00:00Z'));
+    return { w, person, t, mash };
+  }
+  const cardOf = (w: TransferWorkflow, t: TransferRow) =>
+    requestCardData({
+      transfer: t,
+      profile: w.profile,
+      directory: w.directory,
+      calendar: w.calendar,
+      now: new Date('2026-11-23T12:00:00Z'),
+    });
+
+  it('Hackney: MASH allocates the new social worker in Children’s Social Care, whose unit’s senior is the Consultant Social Worker, and the card says that unit holds the case', async () => {
+    const { w, person, t, mash } = await hackneyAcceptedByMash();
     await expect(
       w.allocate(
-        { actor: actor(mash), ref: t.ref, workerId: person('universal', 'practitioner') },
+        { actor: actor(mash), ref: t.ref, workerId: person('universal', 'practitioner'), level: 'tier-3' },
         new Date('2026-11-23T12:00:00Z'),
       ),
     ).rejects.toThrow(/^Allocate to a member of MASH or Children's Social Care/);
     const sw = person('csc', 'practitioner');
     const allocated = await w.allocate(
-      { actor: actor(mash), ref: t.ref, workerId: sw },
+      { actor: actor(mash), ref: t.ref, workerId: sw, level: 'tier-3' },
       new Date('2026-11-23T12:00:00Z'),
     );
     const handover = w.route('to-statutory').meetings.find((m) => m.id === 'handover-discussion');
@@ -277,14 +294,7 @@ describe.each(databaseKinds)('council rules through the workflow on %s', (kind) 
     expect(who.find((p) => p.kind === 'consultant_social_worker')?.people.map((p) => p.teamId)).toEqual([
       'csc',
     ]);
-    const card = requestCardData({
-      transfer: allocated,
-      profile: w.profile,
-      directory: w.directory,
-      calendar: w.calendar,
-      now: new Date('2026-11-23T12:00:00Z'),
-    });
-    expect(card.holder).toBe(w.teamName('csc'));
+    expect(cardOf(w, allocated).holder).toBe(w.teamName('csc'));
     expect(w.holderText(allocated)).toBe(`${w.teamName('csc')} holds the case`);
     // The unit that now holds the case sees the meeting cards in its channel too.
     expect(meetingTeams({ workflow: w } as unknown as App, allocated)).toEqual([
@@ -292,6 +302,49 @@ describe.each(databaseKinds)('council rules through the workflow on %s', (kind) 
       t.sendingTeamId,
       'csc',
     ]);
+  });
+
+  it('Hackney: MASH decides the level of need when it allocates: both levels on the card until then, one after', async () => {
+    const { w, person, t, mash } = await hackneyAcceptedByMash();
+    const accepted = await w.get(t.ref);
+    expect(cardOf(w, accepted).levels).toBe(
+      'Tier 2 - Early Help → Tier 3 - Complex or Tier 4 - Acute risk of harm (decided at allocation)',
+    );
+    const sw = person('csc', 'practitioner');
+    const at = new Date('2026-11-23T12:00:00Z');
+    for (const level of [undefined, 'tier-2', 'tier-9']) {
+      const e = await refusal(w.allocate({ actor: actor(mash), ref: t.ref, workerId: sw, level }, at));
+      expect(e.message).toBe('Choose the level of need: Tier 3 - Complex or Tier 4 - Acute risk of harm.');
+      expect(e.fieldErrors.map((f) => f.field)).toEqual(['level']);
+    }
+    expect((await w.get(t.ref)).state).toBe('accepted');
+    const allocated = await w.allocate({ actor: actor(mash), ref: t.ref, workerId: sw, level: 'tier-4' }, at);
+    expect(allocated).toMatchObject({ state: 'allocated', toLevel: 'tier-4' });
+    expect((await w.get(t.ref)).toLevel).toBe('tier-4');
+    expect(cardOf(w, allocated).levels).toBe('Tier 2 - Early Help → Tier 4 - Acute risk of harm');
+    const event = await db.prisma.auditEvent.findFirst({ where: { transferId: t.id, action: 'allocate' } });
+    expect(event?.data).toMatchObject({ workerId: sw, level: 'tier-4' });
+  });
+
+  it('a level is said at allocation only where the receiving team decides it', async () => {
+    db = await freshDatabase(kind);
+    const { workflow: w } = await hackneyWorkflow(db);
+    const plan = await w.start(stepDownToHub(), new Date('2026-11-23T10:00:00Z'));
+    const hub = { personId: 'hana', surface: 'local' as const };
+    await w.accept({ actor: hub, ref: plan.ref }, new Date('2026-11-23T11:00:00Z'));
+    const e = await refusal(
+      w.allocate(
+        { actor: hub, ref: plan.ref, service: 'Family Support', level: 'tier-2' },
+        new Date('2026-11-23T12:00:00Z'),
+      ),
+    );
+    expect(e.message).toBe("This request's level is not decided at allocation.");
+    expect(
+      await w.allocate(
+        { actor: hub, ref: plan.ref, service: 'Family Support' },
+        new Date('2026-11-23T12:00:00Z'),
+      ),
+    ).toMatchObject({ state: 'allocated', toLevel: 'tier-2' });
   });
 
   it('Halton: a final CIN meeting that keeps the needs at level 3 ends the step-down', async () => {

@@ -115,7 +115,10 @@ describe.each(databaseKinds)('deadlines on %s', (kind) => {
   it('a picked slot confirms the meeting: invites to each participant, a reminder the day before, the outcome chased', async () => {
     const t = await w.start(stepUpToMash(), monday);
     await w.accept({ actor: slack('mo'), ref: t.ref }, at('2026-11-23T11:00:00Z'));
-    await w.allocate({ actor: slack('mo'), ref: t.ref, workerId: 'mia' }, at('2026-11-23T12:00:00Z'));
+    await w.allocate(
+      { actor: slack('mo'), ref: t.ref, workerId: 'mia', level: 'tier-3' },
+      at('2026-11-23T12:00:00Z'),
+    );
     // A time outside working hours, or on a weekend, is refused with the reason.
     const late = await refusal(
       w.scheduleMeeting(
@@ -197,7 +200,10 @@ describe.each(databaseKinds)('deadlines on %s', (kind) => {
   it('a proposed time waits for someone else to confirm it', async () => {
     const t = await w.start(stepUpToMash(), monday);
     await w.accept({ actor: slack('mo'), ref: t.ref }, at('2026-11-23T11:00:00Z'));
-    await w.allocate({ actor: slack('mo'), ref: t.ref, workerId: 'mia' }, at('2026-11-23T12:00:00Z'));
+    await w.allocate(
+      { actor: slack('mo'), ref: t.ref, workerId: 'mia', level: 'tier-3' },
+      at('2026-11-23T12:00:00Z'),
+    );
     const when = at('2026-11-23T13:00:00Z');
     await w.proposeMeeting(
       { actor: slack('eve'), ref: t.ref, meeting: 'handover-discussion', at: '2026-11-24T14:00:00Z' },
@@ -231,7 +237,10 @@ describe.each(databaseKinds)('deadlines on %s', (kind) => {
   it('a confirmed meeting moved by a proposal: the old reminders end, and the confirmation sends new invites and reminders', async () => {
     const t = await w.start(stepUpToMash(), monday);
     await w.accept({ actor: slack('mo'), ref: t.ref }, at('2026-11-23T11:00:00Z'));
-    await w.allocate({ actor: slack('mo'), ref: t.ref, workerId: 'mia' }, at('2026-11-23T12:00:00Z'));
+    await w.allocate(
+      { actor: slack('mo'), ref: t.ref, workerId: 'mia', level: 'tier-3' },
+      at('2026-11-23T12:00:00Z'),
+    );
     await w.scheduleMeeting(
       { actor: slack('mia'), ref: t.ref, meeting: 'handover-discussion', at: '2026-11-24T14:00:00Z' },
       at('2026-11-23T12:30:00Z'),
@@ -379,7 +388,10 @@ describe.each(databaseKinds)('deadlines on %s', (kind) => {
   it('a meeting recorded as not held is not chased any more, and can be arranged again with new invites', async () => {
     const t = await w.start(stepUpToMash(), monday);
     await w.accept({ actor: slack('mo'), ref: t.ref }, at('2026-11-23T11:00:00Z'));
-    await w.allocate({ actor: slack('mo'), ref: t.ref, workerId: 'mia' }, at('2026-11-23T12:00:00Z'));
+    await w.allocate(
+      { actor: slack('mo'), ref: t.ref, workerId: 'mia', level: 'tier-3' },
+      at('2026-11-23T12:00:00Z'),
+    );
     await w.scheduleMeeting(
       { actor: slack('mia'), ref: t.ref, meeting: 'joint-visit', at: '2026-11-25T10:00:00Z' },
       at('2026-11-23T12:30:00Z'),
@@ -534,7 +546,7 @@ describe.each(databaseKinds)('deadlines on %s', (kind) => {
       ),
     );
     const allocated = await w.allocate(
-      { actor: slack('mo'), ref: t.ref, workerId: 'mia' },
+      { actor: slack('mo'), ref: t.ref, workerId: 'mia', level: 'tier-3' },
       at('2026-11-30T11:00:00Z'),
     );
     expect(allocated.state).toBe('allocated');
@@ -582,7 +594,10 @@ describe.each(databaseKinds)('deadlines on %s', (kind) => {
     expect(
       (
         await refusal(
-          w.allocate({ actor: slack('mo'), ref: t.ref, workerId: 'mia' }, at('2026-12-07T13:00:00Z')),
+          w.allocate(
+            { actor: slack('mo'), ref: t.ref, workerId: 'mia', level: 'tier-3' },
+            at('2026-12-07T13:00:00Z'),
+          ),
         )
       ).message,
     ).toBe(`The disagreement about ${t.ref} upheld the decision, so there is nothing to allocate.`);

@@ -57,7 +57,7 @@ describe.each(databaseKinds)('transfer workflow on %s', (kind) => {
     expect((await timers(t.id))[0]?.status).toBe('met');
 
     const allocated = await w.allocate(
-      { actor: { personId: 'mo', surface: 'slack' }, ref: t.ref, workerId: 'mia' },
+      { actor: { personId: 'mo', surface: 'slack' }, ref: t.ref, workerId: 'mia', level: 'tier-3' },
       at('2026-11-23T12:00:00Z'),
     );
     expect(allocated.state).toBe('allocated');
@@ -472,7 +472,7 @@ describe.each(databaseKinds)('transfer workflow on %s', (kind) => {
     );
     expect(resolved).toMatchObject({ state: 'resolved', holder: 'receiving' });
     const allocated = await w.allocate(
-      { actor: { personId: 'mo', surface: 'slack' }, ref: t.ref, workerId: 'mia' },
+      { actor: { personId: 'mo', surface: 'slack' }, ref: t.ref, workerId: 'mia', level: 'tier-3' },
       at('2026-11-26T10:00:00Z'),
     );
     expect(allocated.state).toBe('allocated');

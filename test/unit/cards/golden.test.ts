@@ -9,7 +9,12 @@ import { describe, expect, it } from 'vitest';
 import { toSlackMessage, toSlackModal } from '../../../src/cards/blockkit.ts';
 import { renderCard } from '../../../src/cards/render.ts';
 import type { TemplateName } from '../../../src/cards/templates.ts';
-import { disputeCardData, requestCardData, requestFormData } from '../../../src/cards/view.ts';
+import {
+  allocateFormData,
+  disputeCardData,
+  requestCardData,
+  requestFormData,
+} from '../../../src/cards/view.ts';
 import { council, now, sampleDispute, sampleMeetings, sampleTransfer } from './fixtures.ts';
 
 const dir = fileURLToPath(new URL('./__golden__/', import.meta.url));
@@ -34,7 +39,9 @@ const manchester = council('manchester');
 const cinToEarlyHelp = manchester.profile.routes.find((r) => r.id === 'cin-to-early-help');
 const somerset = council('somerset');
 const stepIn = somerset.profile.routes.find((r) => r.id === 'step-in');
-if (!cinToEarlyHelp || !stepIn) throw new Error('the golden routes are missing');
+const hackney = council('hackney');
+const toStatutory = hackney.profile.routes.find((r) => r.id === 'to-statutory');
+if (!cinToEarlyHelp || !stepIn || !toStatutory) throw new Error('the golden routes are missing');
 
 describe('golden cards', () => {
   it('request card: Manchester cin-to-early-help, submitted', () => {
@@ -64,6 +71,12 @@ describe('golden cards', () => {
   it('request form: Somerset step-in', () => {
     const data = requestFormData(somerset.profile, stepIn, { teams: somerset.directory.teams });
     golden('request-form.somerset.step-in', 'request-form', data, 'modal');
+  });
+
+  it('allocate form: Hackney to-statutory, where MASH also decides the level of need', () => {
+    const transfer = sampleTransfer(hackney, toStatutory, 'accepted');
+    const data = allocateFormData({ transfer, profile: hackney.profile, directory: hackney.directory });
+    golden('allocate-form.hackney.to-statutory', 'forms/allocate', data, 'modal');
   });
 
   it('dispute card: Manchester cin-to-early-help, stage 2', () => {

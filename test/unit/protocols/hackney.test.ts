@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { profileSchema } from '../../../src/domain/profile.ts';
+import { hackneyProfile } from '../../../src/protocols/hackney.ts';
 import { byId, profileOf } from './support.ts';
 
 const { p, route } = profileOf('hackney');
@@ -48,7 +50,8 @@ describe('Hackney profile', () => {
   it('Hackney: requests for statutory services (Tiers 3-4) go to MASH, from universal or targeted Early Help', () => {
     const r = route('to-statutory');
     expect(r.from).toEqual({ services: ['universal', 'targeted-early-help'], levels: ['tier-1', 'tier-2'] });
-    expect(r.to).toEqual({ service: 'mash', levels: ['tier-3', 'tier-4'] });
+    // MASH "decides the level of need and allocates": the level is said at allocation.
+    expect(r.to).toEqual({ service: 'mash', levels: ['tier-3', 'tier-4'], levelAtAllocation: true });
   });
 
   it('Hackney: consent to statutory services may be overridden only for risk of significant harm', () => {
@@ -152,5 +155,29 @@ describe('Hackney profile', () => {
     expect(notes).toMatch(/gives no phone number/);
     expect(notes).toMatch(/case system/);
     expect(route('to-statutory').decision.due).toEqual({ amount: 3, unit: 'working_days' });
+  });
+});
+
+describe('a level decided at allocation', () => {
+  it('is refused on a route with one level, or whose form already states the level', () => {
+    for (const to of [
+      { service: 'mash', levels: ['tier-3'], levelAtAllocation: true },
+      {
+        service: 'mash',
+        levels: ['tier-3', 'tier-4'],
+        levelAtAllocation: true,
+        levelField: 'support_requested',
+      },
+    ]) {
+      const input = structuredClone(hackneyProfile) as { routes: { id: string; to: unknown }[] };
+      const statutory = input.routes.find((r) => r.id === 'to-statutory');
+      if (!statutory) throw new Error('no to-statutory route');
+      statutory.to = to;
+      const parsed = profileSchema.safeParse(input);
+      expect(parsed.success).toBe(false);
+      expect(JSON.stringify(parsed.error?.issues)).toContain(
+        'a level decided at allocation needs two levels or more',
+      );
+    }
   });
 });
