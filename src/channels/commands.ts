@@ -34,6 +34,19 @@ export type TransferCommand =
 
 export class CommandUsageError extends Error {}
 
+/** What `link <team>` answers on either platform; `resent` is how many failed messages it sent again. */
+export function linkedText(teamName: string, resent: number): string {
+  return (
+    `This channel is now linked to ${teamName}: requests to ${teamName} are posted here, and only the people the directory allows can decide them.` +
+    resentText(resent)
+  );
+}
+
+/** Said when making a conversation known let messages that had failed for want of it go out. */
+export function resentText(resent: number): string {
+  return resent ? ` ${resent} message(s) that could not be delivered before are being sent now.` : '';
+}
+
 /** Parses the text after `/transfer`; a mistake is a usage message, never a guess. */
 export function parseTransferCommand(text: string): TransferCommand {
   const [word = 'help', ...rest] = text.trim().split(/\s+/).filter(Boolean);

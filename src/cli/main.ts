@@ -18,6 +18,7 @@ import { MessageRefStore } from '../store/message-ref-store.ts';
 import { migrate } from '../store/migrator.ts';
 import { WorkflowError } from '../workflow/errors.ts';
 import { sweepDueTimers } from '../workflow/sweep.ts';
+import { listOutbox, retryOutbox } from './outbox.ts';
 import { showProfile } from './protocol-show.ts';
 
 const usage = `stepwise: step-up / step-down transfers for children's services
@@ -28,6 +29,9 @@ Usage:
   stepwise tick [--now <ISO time>]   run one sweep of due timers as of that time and exit
   stepwise directory load <file>     replace the directory with a YAML file's teams and people
   stepwise audit verify              check the audit trail's hash chain
+  stepwise outbox                    count the messages waiting, sent and failed, and list the failed
+  stepwise outbox retry --all | <id>...
+                                     send failed messages again, once their cause is mended
   stepwise protocol check <file>     validate a protocol profile file
   stepwise protocol show <name> [--json]
                                      show a protocol's routes, deadlines and ladder
@@ -116,6 +120,7 @@ const cliOptions = {
   json: { type: 'boolean', default: false },
   protocol: { type: 'string' },
   force: { type: 'boolean', default: false },
+  all: { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -214,6 +219,22 @@ export async function run(argv: string[], out: (line: string) => void = console.
         }
         out(`broken at event #${check.seq}: ${check.reason} (${check.count} event(s) before it are intact)`);
         return 1;
+      } finally {
+        await db.close();
+      }
+    }
+    case 'outbox': {
+      const ids = positionals.slice(2);
+      const retryUsage = 'usage: stepwise outbox retry --all | stepwise outbox retry <id>...';
+      if (sub === 'retry' && (values.all ? ids.length > 0 : ids.length === 0))
+        throw new UsageError(retryUsage);
+      if (sub !== undefined && sub !== 'retry')
+        throw new UsageError(`usage: stepwise outbox | ${retryUsage.slice(7)}`);
+      const db = await openDatabase(dbOptions(config));
+      try {
+        await migrate(db);
+        if (!sub) return await listOutbox(db, out);
+        return await retryOutbox(db, values.all ? 'all' : { ids }, out, nowOption(values.now));
       } finally {
         await db.close();
       }

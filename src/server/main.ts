@@ -60,6 +60,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     : null;
   const teams = teamsSettings
     ? (await import('../channels/teams/index.ts')).createTeamsSurface(app, teamsSettings, {
+        outbox,
         kick,
         log,
         now: () => new Date(),
@@ -96,6 +97,8 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
         slack: slack ? (slackSettings?.appToken ? 'socket mode' : 'http') : 'not configured',
         teams: teams ? (teams.localMode ? 'local mode' : 'on') : 'not configured',
         workspace: local ? 'on' : 'off',
+        // Failed messages are for the IT team: `stepwise outbox` lists them, `stepwise outbox retry` resends.
+        outbox: await outbox.counts(),
         uptimeSeconds: Math.round((Date.now() - started) / 1000),
       });
     },

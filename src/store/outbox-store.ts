@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { OutboxMessage, OutboxStore } from '../workflow/outbox.ts';
 import type { NewOutbox } from '../workflow/ports.ts';
 import type { PrismaClient } from './generated/prisma/client.ts';
+import { formatRef } from './transfer-store.ts';
 
 interface ClaimedRow {
   id: string;
@@ -16,6 +17,29 @@ interface ClaimedRow {
 }
 
 const json = (v: unknown) => (typeof v === 'string' ? JSON.parse(v) : v) as Record<string, unknown>;
+
+/** Which failed messages to send again: these ids, those to one team's channel or one person, or every one. */
+export type FailedSelection = { ids: string[] } | { teamId: string } | { personId: string } | 'all';
+
+/** A message the platform refused for good, as the `stepwise outbox` command lists it (no payload). */
+export interface FailedMessage {
+  id: string;
+  createdAt: Date;
+  /** The transfer's reference, when the message belongs to one. */
+  ref: string | null;
+  kind: string;
+  target: Record<string, unknown>;
+  attempts: number;
+  lastError: string | null;
+}
+
+/** How many messages are in each state. */
+export interface OutboxCounts {
+  /** Pending or being sent. */
+  waiting: number;
+  sent: number;
+  failed: number;
+}
 
 export class PrismaOutboxStore implements OutboxStore {
   constructor(private readonly prisma: PrismaClient) {}
@@ -103,6 +127,64 @@ export class PrismaOutboxStore implements OutboxStore {
     await this.prisma.outbox.updateMany({
       where: { id, status: 'sending' },
       data: { status: 'failed', lastError: error.slice(0, 500) },
+    });
+  }
+
+  /**
+   * Failed messages back in the queue, due at once and with their attempts counted afresh: for after the cause
+   * is mended (a channel linked, the app installed, the directory corrected). A card renders the request as it
+   * is when it is sent, and a transfer's messages still go in the order they were written. Returns how many.
+   */
+  async requeueFailed(which: FailedSelection, now: Date): Promise<number> {
+    const where =
+      which === 'all'
+        ? {}
+        : 'ids' in which
+          ? { id: { in: which.ids } }
+          : 'teamId' in which
+            ? { target: { path: ['teamId'], equals: which.teamId } }
+            : { target: { path: ['personId'], equals: which.personId } };
+    const { count } = await this.prisma.outbox.updateMany({
+      where: { ...where, status: 'failed' },
+      data: { status: 'pending', attempts: 0, nextAttemptAt: now },
+    });
+    return count;
+  }
+
+  async counts(): Promise<OutboxCounts> {
+    const groups = await this.prisma.outbox.groupBy({ by: ['status'], _count: { _all: true } });
+    const n = (...statuses: string[]) =>
+      groups.filter((g) => statuses.includes(g.status)).reduce((sum, g) => sum + g._count._all, 0);
+    return { waiting: n('pending', 'sending'), sent: n('sent'), failed: n('failed') };
+  }
+
+  /** The most recent failed messages first, up to `limit`. */
+  async failed(limit: number): Promise<FailedMessage[]> {
+    const rows = await this.prisma.outbox.findMany({
+      where: { status: 'failed' },
+      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+      take: limit,
+    });
+    const ids = [...new Set(rows.flatMap((r) => (r.transferId ? [r.transferId] : [])))];
+    const numbers = new Map(
+      (
+        await this.prisma.transfer.findMany({
+          where: { id: { in: ids } },
+          select: { id: true, number: true },
+        })
+      ).map((t) => [t.id, t.number]),
+    );
+    return rows.map((r) => {
+      const number = r.transferId ? numbers.get(r.transferId) : undefined;
+      return {
+        id: r.id,
+        createdAt: r.createdAt,
+        ref: number === undefined ? null : formatRef(number),
+        kind: r.kind,
+        target: json(r.target),
+        attempts: r.attempts,
+        lastError: r.lastError,
+      };
     });
   }
 }

@@ -320,6 +320,54 @@ describe('/transfer', () => {
   });
 });
 
+describe('a team whose channel is not linked yet', () => {
+  it('gets the cards that could not be posted once an admin links its channel', async () => {
+    const ivy = person('ivy');
+    const route = h.profile.routes.find((r) => r.id === 'interventions-to-sw');
+    if (!route) throw new Error('no interventions-to-sw route');
+    // The receiving service's teams lose their channels: a request to them cannot be posted, and is kept.
+    const prisma = h.server.app.db.prisma;
+    const unlinked = h.directory.teams.filter((t) => t.service === route.to.service && t.slackChannel);
+    await prisma.team.updateMany({
+      where: { id: { in: unlinked.map((t) => t.id) } },
+      data: { slackChannel: null },
+    });
+    await h.server.app.reloadDirectory();
+    try {
+      const { ref } = await sendRequest(h, ivy, route);
+      const t = await h.server.app.store.find(ref);
+      if (!t) throw new Error(`${ref} not stored`);
+      const failed = () =>
+        prisma.outbox.count({
+          where: { status: 'failed', target: { path: ['teamId'], equals: t.receivingTeamId } },
+        });
+      await expect.poll(failed, { timeout: 10_000 }).toBeGreaterThan(0);
+      const health = (await (await fetch(`${h.server.url}/healthz`)).json()) as {
+        outbox: { failed: number };
+      };
+      expect(health.outbox.failed).toBeGreaterThan(0);
+      const admin = h.directory.people.find((p) => p.roles.includes('admin') && p.slackUser) as Person;
+      await h.command(admin, '/transfer', `link ${t.receivingTeamId}`, 'C0RELINKED', 'relink');
+      expect(String((await h.responseFor('relink')).text)).toMatch(
+        /now linked to .*\. \d+ message\(s\) that could not be delivered before are being sent now\.$/,
+      );
+      await h.fake.waitFor(
+        'chat.postMessage',
+        1,
+        (c) => c.args.channel === 'C0RELINKED' && String(c.args.text).includes(ref),
+      );
+      await expect.poll(failed, { timeout: 10_000 }).toBe(0);
+    } finally {
+      for (const team of unlinked)
+        await prisma.team.updateMany({
+          where: { id: team.id, slackChannel: null },
+          data: { slackChannel: team.slackChannel },
+        });
+      await h.server.app.reloadDirectory();
+    }
+  });
+});
+
 describe('Slack down for an hour: nothing lost, nothing sent twice', () => {
   it('every message waits with backoff while Slack answers 503, then each is delivered exactly once', async () => {
     await h.server.pump?.stop(); // this test drives delivery itself, with its own clock

@@ -79,6 +79,20 @@ const directMessageToMo = async (id: string, transferId: string, text: string) =
 const invoke = (from: string, conversation: Parameters<typeof activity>[1], name: string, value: unknown) =>
   post(activity(from, conversation, { type: 'invoke', name, value }));
 
+/** An outbox message the Teams sender gave up on (as it does when nobody and nothing can be reached). */
+const failedMessage = (id: string, target: Record<string, string>, kind: string) => ({
+  id,
+  idempotencyKey: `test:${id}`,
+  kind,
+  target,
+  payload: { text: `Kept ${id}.` },
+  status: 'failed',
+  attempts: 1,
+  lastError: 'no Teams conversation',
+  nextAttemptAt: new Date(),
+  createdAt: new Date(),
+});
+
 describe('Teams: the bot on POST /api/messages', () => {
   it('is installed in two channels and a personal chat, and says so in each', async () => {
     for (const [channel, member] of [
@@ -313,20 +327,49 @@ describe('Teams: the bot on POST /api/messages', () => {
 
   it('an admin links a channel the directory does not name; anyone else is refused', async () => {
     const other = inChannel('19:school-duty-room@thread.tacv2');
+    // A message for the school that failed for want of a channel: the link sends it.
+    await server.app.db.prisma.outbox.create({
+      data: failedMessage('for-school', { teamId: 'school' }, 'team'),
+    });
     await post(activity('mo', other, { type: 'message', text: '<at>Stepwise</at> link school' }));
     await connector.waitFor(
       'the refusal',
       (c) => c.conversation === other.id && String(c.activity.text).startsWith('Only a Stepwise admin'),
     );
     await post(activity('ada', other, { type: 'message', text: '<at>Stepwise</at> link school' }));
-    await connector.waitFor(
+    const linked = await connector.waitFor(
       'the link',
       (c) =>
         c.conversation === other.id && String(c.activity.text).startsWith('This channel is now linked to'),
     );
+    expect(String(linked.activity.text)).toMatch(
+      /\. 1 message\(s\) that could not be delivered before are being sent now\.$/,
+    );
+    await connector.waitFor(
+      'the message kept for the school',
+      (c) => c.conversation === other.id && String(c.activity.text) === 'Kept for-school.',
+    );
     const saved = await server.app.db.prisma.setting.findUnique({ where: { key: 'teams.ref.team:school' } });
     expect((saved?.value as { conversation?: { id?: string } } | undefined)?.conversation?.id).toBe(other.id);
     expect(server.app.workflow.directory.team('school')?.teamsChannel).toBe(other.id);
+  });
+
+  it('a person who installs the app gets the direct messages that could not reach them before', async () => {
+    await server.app.db.prisma.outbox.create({ data: failedMessage('for-dan', { personId: 'dan' }, 'dm') });
+    await post(activity('dan', personal('dan'), { type: 'conversationUpdate', membersAdded: [bot] }));
+    const welcome = await connector.waitFor(
+      'the welcome in Dan’s chat',
+      (c) => c.conversation === personal('dan').id,
+    );
+    expect(String(welcome.activity.text)).toMatch(
+      /^Hello .*\. 1 message\(s\) that could not be delivered before are being sent now\.$/,
+    );
+    await connector.waitFor(
+      'the message kept for Dan',
+      (c) => c.conversation === personal('dan').id && String(c.activity.text) === 'Kept for-dan.',
+    );
+    const health = (await (await fetch(`${server.url}/healthz`)).json()) as Record<string, unknown>;
+    expect(health.outbox).toEqual({ waiting: expect.any(Number), sent: expect.any(Number), failed: 0 });
   });
 
   it('someone whose Teams id the directory lacks is matched by the e-mail Teams gives, and remembered', async () => {

@@ -149,6 +149,70 @@ describe('stepwise CLI', () => {
     expect(verify.stdout).toMatch(/^intact: 0 event\(s\)/);
   });
 
+  it('outbox counts and lists the failed messages, and retry queues them again', async () => {
+    const data = tmp();
+    const env = { STEPWISE_DATA_DIR: data, STEPWISE_PROTOCOL: 'hackney' };
+    expect((await stepwise(['migrate'], env)).code).toBe(0);
+    const db = await openDatabase({ dataDir: data });
+    const row = (id: string, status: string, target: object, lastError: string | null, minute: number) => ({
+      id,
+      idempotencyKey: `key-${id}`,
+      kind: id === 'm-email' ? 'email' : 'card',
+      target,
+      payload: {},
+      status,
+      attempts: 1,
+      lastError,
+      nextAttemptAt: new Date('2026-11-23T10:00:00Z'),
+      createdAt: new Date(`2026-11-23T10:0${minute}:00Z`),
+    });
+    try {
+      await db.prisma.outbox.createMany({
+        data: [
+          row('m-sent', 'sent', { teamId: 'hub' }, null, 0),
+          row('m-mash', 'failed', { teamId: 'mash' }, 'team "mash" has no Slack channel', 1),
+          row('m-email', 'failed', { email: 'someone@example.gov.uk' }, 'e-mail is not delivered', 2),
+        ],
+      });
+    } finally {
+      await db.close();
+    }
+    const list = await stepwise(['outbox'], env);
+    expect(list.code).toBe(0);
+    expect(list.stdout.split('\n')).toEqual([
+      expect.stringMatching(/^PGlite at .*: 0 waiting, 1 sent, 2 failed$/),
+      'failed, most recent first:',
+      '  m-email  2026-11-23 10:02Z  -  email  email  e-mail is not delivered',
+      '  m-mash  2026-11-23 10:01Z  -  card  team mash  team "mash" has no Slack channel',
+      'once the cause is mended: stepwise outbox retry --all (or retry <id>...)',
+      '',
+    ]);
+    // Who a message was for is said by directory id, never by e-mail address.
+    expect(list.stdout).not.toContain('someone@');
+    for (const args of [
+      ['outbox', 'retry'],
+      ['outbox', 'retry', '--all', 'm-mash'],
+      ['outbox', 'resend'],
+    ]) {
+      const usage = await stepwise(args, env);
+      expect([usage.code, usage.stderr]).toEqual([
+        2,
+        expect.stringMatching(/^stepwise: usage: stepwise outbox/),
+      ]);
+    }
+    const none = await stepwise(['outbox', 'retry', 'm-sent', 'nope'], env);
+    expect([none.code, none.stdout]).toEqual([1, 'none of those ids is a failed message\n']);
+    expect((await stepwise(['outbox', 'retry', 'm-mash'], env)).stdout).toBe(
+      '1 failed message(s) queued again: a running server sends them within a second\n',
+    );
+    expect((await stepwise(['outbox', 'retry', '--all'], env)).stdout).toContain(
+      '1 failed message(s) queued again',
+    );
+    const nothing = await stepwise(['outbox', 'retry', '--all'], env);
+    expect([nothing.code, nothing.stdout]).toEqual([0, 'no failed messages to send again\n']);
+    expect((await stepwise(['outbox'], env)).stdout).toMatch(/: 2 waiting, 1 sent, 0 failed\n$/);
+  });
+
   it('refuses a second process on the same embedded database instead of corrupting it', async () => {
     const data = tmp();
     const db = await openDatabase({ dataDir: data });

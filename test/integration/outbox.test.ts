@@ -101,6 +101,46 @@ describe.each(databaseKinds)('outbox delivery on %s', (kind) => {
     expect(failed).toMatchObject({ kind: 'thread', lastError: 'channel_not_found' });
   });
 
+  it('failed messages go back in the queue for their team or their person once it can be reached, and are sent in the order written', async () => {
+    let linked = false;
+    const platform = new FakePlatform((m) =>
+      m.target.teamId === 'mash' && !linked ? new Error('team "mash" has no Slack channel') : null,
+    );
+    await deliverOutbox(store, platform, at('2026-11-23T10:00:01Z'));
+    const failed = await store.failed(10);
+    expect(failed.map((m) => [m.ref, m.kind, m.target, m.lastError])).toEqual([
+      ['SW-000001', 'thread', { teamId: 'mash' }, 'team "mash" has no Slack channel'],
+      ['SW-000001', 'card', { teamId: 'mash' }, 'team "mash" has no Slack channel'],
+    ]);
+    expect(await store.counts()).toEqual({ waiting: 0, sent: keys.length - 2, failed: 2 });
+    // Another team's or a person's failures are theirs: nothing of MASH's moves.
+    expect(await store.requeueFailed({ teamId: 'hub' }, at('2026-11-23T10:05:00Z'))).toBe(0);
+    expect(await store.requeueFailed({ personId: 'eve' }, at('2026-11-23T10:05:00Z'))).toBe(0);
+    linked = true;
+    expect(await store.requeueFailed({ teamId: 'mash' }, at('2026-11-23T10:05:00Z'))).toBe(2);
+    expect(await store.counts()).toEqual({ waiting: 2, sent: keys.length - 2, failed: 0 });
+    const before = platform.accepted.length;
+    await deliverOutbox(store, platform, at('2026-11-23T10:05:00Z'));
+    expect(platform.accepted.slice(before).map((m) => [m.kind, m.attempts])).toEqual([
+      ['card', 1],
+      ['thread', 1],
+    ]);
+    expect(await store.counts()).toEqual({ waiting: 0, sent: keys.length, failed: 0 });
+  });
+
+  it('failed messages go back in the queue by id, or all of them', async () => {
+    const platform = new FakePlatform(() => new Error('invalid_auth'));
+    await deliverOutbox(store, platform, at('2026-11-23T10:00:01Z'));
+    const [first, ...rest] = await store.failed(10);
+    if (!first) throw new Error('nothing failed');
+    expect(rest).toHaveLength(keys.length - 1);
+    expect(await store.failed(1)).toEqual([first]);
+    expect(await store.requeueFailed({ ids: [first.id, 'no-such-id'] }, at('2026-11-23T10:05:00Z'))).toBe(1);
+    expect(await store.requeueFailed({ ids: [first.id] }, at('2026-11-23T10:05:00Z'))).toBe(0);
+    expect(await store.requeueFailed('all', at('2026-11-23T10:05:00Z'))).toBe(keys.length - 1);
+    expect(await store.counts()).toEqual({ waiting: keys.length, sent: 0, failed: 0 });
+  });
+
   it('two workers at once never send the same message; a crashed worker’s lease runs out and the message is sent', async () => {
     const a = new FakePlatform();
     const b = new FakePlatform();

@@ -22,7 +22,13 @@ import { linkPersonUser, linkTeamChannel } from '../../store/directory-store.ts'
 import type { MessageRefStore } from '../../store/message-ref-store.ts';
 import type { PrismaOutboxStore } from '../../store/outbox-store.ts';
 import { EmergencyRoute, WorkflowError } from '../../workflow/errors.ts';
-import { CommandUsageError, helpText, parseTransferCommand, requestCommands } from '../commands.ts';
+import {
+  CommandUsageError,
+  helpText,
+  linkedText,
+  parseTransferCommand,
+  requestCommands,
+} from '../commands.ts';
 import { listCard, statusCard } from '../compose.ts';
 import { type Fields, runVerb, startRequest } from '../verbs.ts';
 import { escalationChannelSetting } from './sender.ts';
@@ -241,10 +247,10 @@ export function registerSlackHandlers(bolt: BoltApp, deps: SlackDeps): void {
           await linkTeamChannel(a.db, team.id, 'slack', body.channel_id);
           await a.reloadDirectory();
           log.info({ team: team.id }, 'slack: channel linked to a team');
-          return reply(
-            body.response_url,
-            `This channel is now linked to ${team.name}: requests to ${team.name} are posted here, and only the people the directory allows can decide them.`,
-          );
+          // What could not be posted for want of this channel goes out now.
+          const resent = await deps.outbox.requeueFailed({ teamId: team.id }, now);
+          if (resent) deps.kick();
+          return reply(body.response_url, linkedText(team.name, resent));
         }
       }
     } catch (e) {

@@ -17,9 +17,17 @@ import type { Route } from '../../domain/profile.ts';
 import { routesFor } from '../../domain/rules.ts';
 import { linkPersonUser, linkTeamChannel } from '../../store/directory-store.ts';
 import type { MessageRefStore } from '../../store/message-ref-store.ts';
+import type { FailedSelection, PrismaOutboxStore } from '../../store/outbox-store.ts';
 import { EmergencyRoute, WorkflowError } from '../../workflow/errors.ts';
 import type { TransferRow } from '../../workflow/ports.ts';
-import { CommandUsageError, helpText, parseTransferCommand, requestCommands } from '../commands.ts';
+import {
+  CommandUsageError,
+  helpText,
+  linkedText,
+  parseTransferCommand,
+  requestCommands,
+  resentText,
+} from '../commands.ts';
 import { emergencyCard, formData, listCard, requestCard, requestFormCard, statusCard } from '../compose.ts';
 import { type Fields, runVerb, startRequest, stringInputs } from '../verbs.ts';
 import { type ActivityJson, ConnectorError, type TeamsLogic, type TurnHelpers } from './agent.ts';
@@ -36,6 +44,7 @@ export const refKeys = {
 export interface TeamsBotDeps {
   app: App;
   settings: MessageRefStore;
+  outbox: PrismaOutboxStore;
   kick: () => void;
   now: () => Date;
   log: Logger;
@@ -101,6 +110,17 @@ export function teamsLogic(deps: TeamsBotDeps): TeamsLogic {
   const { app, settings, log } = deps;
   /** A turn wrote outbox messages: delivery starts once the turn's answer has gone (afterTurn). */
   let wrote = false;
+
+  /**
+   * The messages that failed for want of a conversation this turn has just made known (a channel linked or
+   * installed in, a person's chat) go out again; how many.
+   */
+  const resend = async (which: FailedSelection[]): Promise<number> => {
+    let n = 0;
+    for (const w of which) n += await deps.outbox.requeueFailed(w, deps.now());
+    if (n) wrote = true;
+    return n;
+  };
 
   /**
    * The directory person behind an activity: by Teams user id (or Entra object id), else by the e-mail Teams
@@ -285,9 +305,7 @@ export function teamsLogic(deps: TeamsBotDeps): TeamsLogic {
     await settings.setSetting(refKeys.team(team.id), reference);
     await linkTeamChannel(app.db, team.id, 'teams', conversationId.split(';')[0] ?? conversationId);
     await app.reloadDirectory();
-    return text(
-      `This channel is now linked to ${team.name}: requests to ${team.name} are posted here, and only the people the directory allows can decide them.`,
-    );
+    return text(linkedText(team.name, await resend([{ teamId: team.id }])));
   };
 
   // ---- installation ---------------------------------------------------------------------------------------
@@ -300,9 +318,10 @@ export function teamsLogic(deps: TeamsBotDeps): TeamsLogic {
       const person = await personOf(activity, helpers);
       if (!person) return [text(notInDirectory())];
       await settings.setSetting(refKeys.person(person.id), reference);
+      const resent = await resend([{ personId: person.id }]);
       return [
         text(
-          `Hello ${person.name}. Stepwise will send you your requests' decisions and the escalations that need you here. Type help to see the commands.`,
+          `Hello ${person.name}. Stepwise will send you your requests' decisions and the escalations that need you here. Type help to see the commands.${resentText(resent)}`,
         ),
       ];
     }
@@ -321,6 +340,7 @@ export function teamsLogic(deps: TeamsBotDeps): TeamsLogic {
     if (here) await settings.setSetting(refKeys.team(here.id), reference);
     if (linked.length) {
       const elsewhere = linked.filter((t) => t !== here).map((t) => t.name);
+      const resent = await resend(linked.map((t) => ({ teamId: t.id })));
       return [
         text(
           [
@@ -331,7 +351,7 @@ export function teamsLogic(deps: TeamsBotDeps): TeamsLogic {
               : '',
           ]
             .filter(Boolean)
-            .join(' '),
+            .join(' ') + resentText(resent),
         ),
       ];
     }

@@ -7,6 +7,7 @@ import type { App } from '../../app.ts';
 import type { TeamsConfig } from '../../config.ts';
 import type { Handler } from '../../server/http.ts';
 import { MessageRefStore } from '../../store/message-ref-store.ts';
+import type { PrismaOutboxStore } from '../../store/outbox-store.ts';
 import { TeamsAgent } from './agent.ts';
 import { teamsLogic } from './bot.ts';
 import { TeamsSender } from './sender.ts';
@@ -20,12 +21,12 @@ export interface TeamsSurface {
 export function createTeamsSurface(
   app: App,
   config: TeamsConfig,
-  deps: { kick: () => void; log: Logger; now: () => Date },
+  deps: { outbox: PrismaOutboxStore; kick: () => void; log: Logger; now: () => Date },
 ): TeamsSurface {
   const log = deps.log.child({ component: 'teams' });
   const refs = new MessageRefStore(app.db.prisma);
   const agent = new TeamsAgent(
-    teamsLogic({ app, settings: refs, kick: deps.kick, now: deps.now, log }),
+    teamsLogic({ app, settings: refs, outbox: deps.outbox, kick: deps.kick, now: deps.now, log }),
     config,
   );
   if (agent.localMode)
