@@ -42,6 +42,14 @@ export function linkedText(teamName: string, resent: number): string {
   );
 }
 
+/** What `link escalation` answers on either platform. */
+export function escalationLinkedText(resent: number): string {
+  return (
+    'This channel is now the escalation channel: disagreements climbing the ladder are posted here.' +
+    resentText(resent)
+  );
+}
+
 /** Said when making a conversation known let messages that had failed for want of it go out. */
 export function resentText(resent: number): string {
   return resent ? ` ${resent} message(s) that could not be delivered before are being sent now.` : '';

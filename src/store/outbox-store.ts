@@ -18,8 +18,16 @@ interface ClaimedRow {
 
 const json = (v: unknown) => (typeof v === 'string' ? JSON.parse(v) : v) as Record<string, unknown>;
 
-/** Which failed messages to send again: these ids, those to one team's channel or one person, or every one. */
-export type FailedSelection = { ids: string[] } | { teamId: string } | { personId: string } | 'all';
+/**
+ * Which failed messages to send again: these ids, those to one team's channel, to one person, to the escalation
+ * channel, or every one.
+ */
+export type FailedSelection =
+  | { ids: string[] }
+  | { teamId: string }
+  | { personId: string }
+  | 'escalation'
+  | 'all';
 
 /** A message the platform refused for good, as the `stepwise outbox` command lists it (no payload). */
 export interface FailedMessage {
@@ -139,11 +147,13 @@ export class PrismaOutboxStore implements OutboxStore {
     const where =
       which === 'all'
         ? {}
-        : 'ids' in which
-          ? { id: { in: which.ids } }
-          : 'teamId' in which
-            ? { target: { path: ['teamId'], equals: which.teamId } }
-            : { target: { path: ['personId'], equals: which.personId } };
+        : which === 'escalation'
+          ? { target: { path: ['escalation'], equals: true } }
+          : 'ids' in which
+            ? { id: { in: which.ids } }
+            : 'teamId' in which
+              ? { target: { path: ['teamId'], equals: which.teamId } }
+              : { target: { path: ['personId'], equals: which.personId } };
     const { count } = await this.prisma.outbox.updateMany({
       where: { ...where, status: 'failed' },
       data: { status: 'pending', attempts: 0, nextAttemptAt: now },

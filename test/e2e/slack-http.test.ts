@@ -318,6 +318,34 @@ describe('/transfer', () => {
     expect(String((await h.responseFor('link-dm')).text)).toMatch(/^Link from the channel itself/);
     expect(h.directory.team('hub-central')?.slackChannel).not.toBe('D0ADMINDM');
   });
+
+  it('link escalation: the channel gets the ladder’s posts, including those that failed for want of it', async () => {
+    const admin = h.directory.people.find((p) => p.roles.includes('admin') && p.slackUser) as Person;
+    await h.server.app.db.prisma.outbox.create({
+      data: {
+        id: 'kept-escalation',
+        idempotencyKey: 'test:kept-escalation',
+        kind: 'escalation',
+        target: { escalation: true },
+        payload: { text: 'An escalation kept for want of a channel.' },
+        status: 'failed',
+        attempts: 1,
+        lastError: 'no Slack escalation channel is linked',
+        nextAttemptAt: new Date(),
+        createdAt: new Date(),
+      },
+    });
+    await h.command(admin, '/transfer', 'link escalation', 'C0ESCALATE', 'link-escalation');
+    // With the escalation this test kept, those of the dispute above, which had nowhere to go either.
+    expect(String((await h.responseFor('link-escalation')).text)).toMatch(
+      /^This channel is now the escalation channel: disagreements climbing the ladder are posted here\. \d+ message\(s\) that could not be delivered before are being sent now\.$/,
+    );
+    await h.fake.waitFor(
+      'chat.postMessage',
+      1,
+      (c) => c.args.channel === 'C0ESCALATE' && c.args.text === 'An escalation kept for want of a channel.',
+    );
+  });
 });
 
 describe('a team whose channel is not linked yet', () => {

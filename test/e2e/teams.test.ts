@@ -80,7 +80,7 @@ const invoke = (from: string, conversation: Parameters<typeof activity>[1], name
   post(activity(from, conversation, { type: 'invoke', name, value }));
 
 /** An outbox message the Teams sender gave up on (as it does when nobody and nothing can be reached). */
-const failedMessage = (id: string, target: Record<string, string>, kind: string) => ({
+const failedMessage = (id: string, target: Record<string, string | boolean>, kind: string) => ({
   id,
   idempotencyKey: `test:${id}`,
   kind,
@@ -352,6 +352,22 @@ describe('Teams: the bot on POST /api/messages', () => {
     const saved = await server.app.db.prisma.setting.findUnique({ where: { key: 'teams.ref.team:school' } });
     expect((saved?.value as { conversation?: { id?: string } } | undefined)?.conversation?.id).toBe(other.id);
     expect(server.app.workflow.directory.team('school')?.teamsChannel).toBe(other.id);
+  });
+
+  it('an admin links the escalation channel, which gets the ladder’s posts that had nowhere to go', async () => {
+    const room = inChannel('19:escalations-hackney@thread.tacv2');
+    await server.app.db.prisma.outbox.create({
+      data: failedMessage('for-escalation', { escalation: true }, 'escalation'),
+    });
+    await post(activity('ada', room, { type: 'message', text: '<at>Stepwise</at> link escalation' }));
+    const linked = await connector.waitFor('the escalation link', (c) => c.conversation === room.id);
+    expect(String(linked.activity.text)).toMatch(
+      /^This channel is now the escalation channel: .*\. \d+ message\(s\) that could not be delivered before are being sent now\.$/,
+    );
+    await connector.waitFor(
+      'the escalation kept',
+      (c) => c.conversation === room.id && String(c.activity.text) === 'Kept for-escalation.',
+    );
   });
 
   it('a person who installs the app gets the direct messages that could not reach them before', async () => {

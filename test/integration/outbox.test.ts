@@ -137,7 +137,11 @@ describe.each(databaseKinds)('outbox delivery on %s', (kind) => {
     expect(await store.failed(1)).toEqual([first]);
     expect(await store.requeueFailed({ ids: [first.id, 'no-such-id'] }, at('2026-11-23T10:05:00Z'))).toBe(1);
     expect(await store.requeueFailed({ ids: [first.id] }, at('2026-11-23T10:05:00Z'))).toBe(0);
-    expect(await store.requeueFailed('all', at('2026-11-23T10:05:00Z'))).toBe(keys.length - 1);
+    // Only messages for the escalation channel go back when it is linked: none of these.
+    expect(await store.requeueFailed('escalation', at('2026-11-23T10:05:00Z'))).toBe(0);
+    await db.prisma.outbox.update({ where: { id: rest[0]?.id }, data: { target: { escalation: true } } });
+    expect(await store.requeueFailed('escalation', at('2026-11-23T10:05:00Z'))).toBe(1);
+    expect(await store.requeueFailed('all', at('2026-11-23T10:05:00Z'))).toBe(keys.length - 2);
     expect(await store.counts()).toEqual({ waiting: keys.length, sent: 0, failed: 0 });
   });
 

@@ -24,6 +24,7 @@ import type { PrismaOutboxStore } from '../../store/outbox-store.ts';
 import { EmergencyRoute, WorkflowError } from '../../workflow/errors.ts';
 import {
   CommandUsageError,
+  escalationLinkedText,
   helpText,
   linkedText,
   parseTransferCommand,
@@ -231,10 +232,9 @@ export function registerSlackHandlers(bolt: BoltApp, deps: SlackDeps): void {
             return reply(body.response_url, 'Link from the channel itself: run /transfer link there.');
           if (parsed.target === 'escalation') {
             await deps.refs.setSetting(escalationChannelSetting, body.channel_id);
-            return reply(
-              body.response_url,
-              'This channel is now the escalation channel: disagreements climbing the ladder are posted here.',
-            );
+            const resent = await deps.outbox.requeueFailed('escalation', now);
+            if (resent) deps.kick();
+            return reply(body.response_url, escalationLinkedText(resent));
           }
           const team = a.workflow.directory.team(parsed.target);
           if (!team) {

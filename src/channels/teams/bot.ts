@@ -22,6 +22,7 @@ import { EmergencyRoute, WorkflowError } from '../../workflow/errors.ts';
 import type { TransferRow } from '../../workflow/ports.ts';
 import {
   CommandUsageError,
+  escalationLinkedText,
   helpText,
   linkedText,
   parseTransferCommand,
@@ -292,9 +293,7 @@ export function teamsLogic(deps: TeamsBotDeps): TeamsLogic {
   const link = async (target: string, reference: Record<string, unknown>): Promise<ActivityJson> => {
     if (target === 'escalation') {
       await settings.setSetting(refKeys.escalation, reference);
-      return text(
-        'This channel is now the escalation channel: disagreements climbing the ladder are posted here.',
-      );
+      return text(escalationLinkedText(await resend(['escalation'])));
     }
     const team = app.workflow.directory.team(target);
     if (!team) {
