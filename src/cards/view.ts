@@ -21,6 +21,7 @@ import {
 } from '../domain/form.ts';
 import {
   disputeActionIn,
+  finalStates,
   actions as lifecycle,
   resolutionLabels,
   stateLabels,
@@ -126,11 +127,14 @@ function levelName(profile: ProtocolProfile, id: string): string {
   return profile.levels.find((l) => l.id === id)?.name ?? id;
 }
 
-/** The level stepped to; where the receiving team decides it when it allocates and has not yet, the ones it may be. */
+/**
+ * The level stepped to; where the receiving team decides it when it allocates and has not, the ones it may be
+ * (a request withdrawn or closed without allocation will never have it decided).
+ */
 function toLevelText(profile: ProtocolProfile, route: Route, v: ChannelView): string {
-  if (route.to.levelAtAllocation && !v.allocation)
-    return `${route.to.levels.map((id) => levelName(profile, id)).join(' or ')} (decided at allocation)`;
-  return levelName(profile, v.toLevel);
+  if (!route.to.levelAtAllocation || v.allocation) return levelName(profile, v.toLevel);
+  const which = finalStates.includes(v.state) ? 'not decided' : 'decided at allocation';
+  return `${route.to.levels.map((id) => levelName(profile, id)).join(' or ')} (${which})`;
 }
 
 function personText(directory: Directory, id: string): string {

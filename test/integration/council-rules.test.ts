@@ -22,7 +22,7 @@ import type { TransferRow } from '../../src/workflow/ports.ts';
 import { sweepDueTimers } from '../../src/workflow/sweep.ts';
 import { TransferWorkflow } from '../../src/workflow/transfers.ts';
 import { databaseKinds, freshDatabase } from '../support/databases.ts';
-import { hackneyWorkflow, stepDownToHub } from '../support/hackney-fixture.ts';
+import { hackneyWorkflow, stepDownToHub, stepUpToMash } from '../support/hackney-fixture.ts';
 import { refusal } from '../support/refusal.ts';
 
 async function councilWorkflow(db: Database, name: ProfileName) {
@@ -322,6 +322,13 @@ describe.each(databaseKinds)('council rules through the workflow on %s', (kind) 
     expect(allocated).toMatchObject({ state: 'allocated', toLevel: 'tier-4' });
     expect((await w.get(t.ref)).toLevel).toBe('tier-4');
     expect(cardOf(w, allocated).levels).toBe('Tier 2 - Early Help → Tier 4 - Acute risk of harm');
+    // Withdrawn before MASH allocated it, the level was never decided.
+    const eve = { personId: 'eve', surface: 'local' as const };
+    const other = await w.start(stepUpToMash(), at);
+    const withdrawn = await w.withdraw({ actor: eve, ref: other.ref, reason: 'The family moved away.' }, at);
+    expect(cardOf(w, withdrawn).levels).toBe(
+      'Tier 2 - Early Help → Tier 3 - Complex or Tier 4 - Acute risk of harm (not decided)',
+    );
     const event = await db.prisma.auditEvent.findFirst({ where: { transferId: t.id, action: 'allocate' } });
     expect(event?.data).toMatchObject({ workerId: sw, level: 'tier-4' });
   });
