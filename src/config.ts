@@ -95,6 +95,15 @@ export function workspaceToken(config: Config): string | undefined {
   return config.STEPWISE_WORKSPACE_TOKEN;
 }
 
+/**
+ * With no chat platform configured, Teams' endpoint runs beside the local workspace in local mode (no app id, no
+ * token check: for the Agents Playground and tests), and only on a loopback address, where nothing but this
+ * machine's own programs can reach it.
+ */
+export function teamsBesideWorkspace(config: Config): boolean {
+  return !slackConfig(config) && !teamsConfig(config) && loopback.test(config.HOST);
+}
+
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const blank = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== ''));
   const result = configSchema.safeParse(blank);

@@ -10,19 +10,37 @@ import { type App, openApp } from '../app.ts';
 import type { LocalWorkspace } from '../channels/local/index.ts';
 import type { SlackSurface } from '../channels/slack/index.ts';
 import type { TeamsSurface } from '../channels/teams/index.ts';
+import { teamsRefPrefix } from '../channels/teams/ref-keys.ts';
 import { type Clock, systemClock } from '../clock.ts';
-import { type Config, ConfigError, slackConfig, teamsConfig, workspaceToken } from '../config.ts';
+import {
+  type Config,
+  ConfigError,
+  slackConfig,
+  type TeamsConfig,
+  teamsBesideWorkspace,
+  teamsConfig,
+  workspaceToken,
+} from '../config.ts';
+import { MessageRefStore } from '../store/message-ref-store.ts';
 import { PrismaOutboxStore } from '../store/outbox-store.ts';
 import { sweepDueTimers } from '../workflow/sweep.ts';
-import { createHttpServer, type Routes, sendJson } from './http.ts';
+import { createHttpServer, type Handler, type Routes, sendJson } from './http.ts';
 import { OutboxPump } from './outbox-pump.ts';
+import { WorkspaceAndTeamsSender } from './workspace-and-teams-sender.ts';
+
+const localModeWarning =
+  'Teams: no MICROSOFT_APP_ID, so POST /api/messages is in local mode and accepts unauthenticated requests (for the Agents Playground and tests only)';
 
 export interface RunningServer {
   app: App;
   port: number;
   url: string;
   slack: SlackSurface | null;
-  teams: TeamsSurface | null;
+  /**
+   * The Teams surface: configured, or beside the local workspace in local mode once its first activity has
+   * loaded it (null before).
+   */
+  readonly teams: TeamsSurface | null;
   /** The local workspace, when no chat platform is configured. */
   local: LocalWorkspace | null;
   clock: Clock;
@@ -58,14 +76,20 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
         log,
       })
     : null;
-  const teams = teamsSettings
-    ? (await import('../channels/teams/index.ts')).createTeamsSurface(app, teamsSettings, {
-        outbox,
-        kick,
-        log,
-        now: () => new Date(),
-      })
-    : null;
+  // Set when the Teams surface is loaded: at start when configured, else (beside the workspace) by its first use.
+  const loaded: { teams: TeamsSurface | null } = { teams: null };
+  const loadTeams = async (settings: TeamsConfig) => {
+    loaded.teams = (await import('../channels/teams/index.ts')).createTeamsSurface(app, settings, {
+      outbox,
+      kick,
+      log,
+      now: () => clock.now(),
+    });
+    return loaded.teams;
+  };
+  const teams = teamsSettings ? await loadTeams(teamsSettings) : null;
+  const beside = teamsBesideWorkspace(config);
+  if (teamsSettings ? !teamsSettings.appId : beside) log.warn(localModeWarning);
   const local =
     slack || teams
       ? null
@@ -78,7 +102,25 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
             throw e;
           });
   const clock: Clock = local?.clock ?? systemClock;
-  const sender = slack?.sender ?? teams?.sender ?? local?.sender;
+  // Beside the workspace, the Agents SDK is loaded by the first activity on /api/messages (it would only take
+  // memory on a server nobody tries Teams on), or at once when Teams conversations were saved on an earlier run,
+  // so their cards keep being updated.
+  let loadingTeams: Promise<TeamsSurface> | undefined;
+  const teamsBeside = () => {
+    loadingTeams ??= loadTeams({ appId: undefined, password: undefined, tenantId: undefined }).catch((e) => {
+      loadingTeams = undefined;
+      throw e;
+    });
+    return loadingTeams;
+  };
+  if (beside && local && (await new MessageRefStore(app.db.prisma).hasSettingUnder(teamsRefPrefix)))
+    await teamsBeside();
+  const sender =
+    slack?.sender ??
+    teams?.sender ??
+    (local && beside
+      ? new WorkspaceAndTeamsSender(local.sender, () => loaded.teams?.sender ?? null)
+      : local?.sender);
   if (sender)
     pump = new OutboxPump(outbox, sender, log, {
       intervalMs: opts.outboxIntervalMs ?? 1000,
@@ -95,7 +137,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
         protocol: app.profile.id,
         database: app.db.kind,
         slack: slack ? (slackSettings?.appToken ? 'socket mode' : 'http') : 'not configured',
-        teams: teams ? (teams.localMode ? 'local mode' : 'on') : 'not configured',
+        teams: teamsSettings?.appId ? 'on' : teamsSettings || beside ? 'local mode' : 'not configured',
         workspace: local ? 'on' : 'off',
         // Failed messages are for the IT team: `stepwise outbox` lists them, `stepwise outbox retry` resends.
         outbox: await outbox.counts(),
@@ -111,13 +153,17 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
             : 'Slack is not configured: set SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN',
         })),
   };
-  routes['POST /api/messages'] =
-    teams?.handler ??
-    ((_req, res) =>
-      sendJson(res, 503, {
-        error:
-          'Teams is not configured: set MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD (or STEPWISE_TEAMS=local)',
-      }));
+  const teamsOff: Handler = (_req, res) =>
+    sendJson(res, 503, {
+      error: slackSettings
+        ? 'Teams is not configured: this server runs Slack (one chat platform per server)'
+        : `Teams is not configured: set MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD (local mode, with no app id, is served only on a loopback HOST, not ${config.HOST})`,
+    });
+  routes['POST /api/messages'] = teams
+    ? teams.handler
+    : beside
+      ? async (req, res) => (await teamsBeside()).handler(req, res)
+      : teamsOff;
   if (local) Object.assign(routes, local.routes);
   const server = createHttpServer(routes, log);
   const sweep = async () => {
@@ -166,7 +212,9 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     port,
     url: `http://${config.HOST}:${port}`,
     slack,
-    teams,
+    get teams() {
+      return loaded.teams;
+    },
     local,
     clock,
     pump,
@@ -194,9 +242,9 @@ export async function serve(config: Config): Promise<void> {
   );
   const surface = running.slack
     ? 'Slack: on'
-    : running.teams
-      ? `Teams: on${running.teams.localMode ? ' (local mode, no app id)' : ''} at /api/messages`
-      : 'the local workspace (no Slack or Teams configured)';
+    : running.local
+      ? `the local workspace (no Slack or Teams configured${teamsBesideWorkspace(config) ? '; /api/messages in Teams local mode' : ''})`
+      : `Teams: on${running.teams?.localMode ? ' (local mode, no app id)' : ''} at /api/messages`;
   console.log(
     `Stepwise (${app.profile.name}) is running at ${running.url}/  (${surface}; health: /healthz; data: ${app.db.describe})`,
   );

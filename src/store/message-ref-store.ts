@@ -58,6 +58,11 @@ export class MessageRefStore {
     return (await this.prisma.setting.findUnique({ where: { key } }))?.value ?? null;
   }
 
+  /** Whether any setting's key starts with this (e.g. any Teams conversation saved). */
+  async hasSettingUnder(prefix: string): Promise<boolean> {
+    return (await this.prisma.setting.count({ where: { key: { startsWith: prefix } } })) > 0;
+  }
+
   async setSetting(key: string, value: string | number | boolean | object): Promise<void> {
     await this.prisma.setting.upsert({
       where: { key },

@@ -29,6 +29,13 @@ export class RetryableSendError extends Error {
 /** The platform said no for good: retrying will not help until someone changes something. */
 export class PermanentSendError extends Error {}
 
+/**
+ * The surface has nowhere to put this message (no conversation installed or linked for its team or person, or a
+ * kind it does not deliver): permanent for that surface alone, so a server with a second surface beside it (the
+ * local workspace) can count the message delivered there.
+ */
+export class NoDestinationError extends PermanentSendError {}
+
 export interface Sender {
   /** Resolves when the platform accepted the message; throws RetryableSendError or any other error. */
   send(message: OutboxMessage): Promise<void>;

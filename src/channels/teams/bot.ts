@@ -33,14 +33,7 @@ import { emergencyCard, formData, listCard, requestCard, requestFormCard, status
 import { type Fields, runVerb, startRequest, stringInputs } from '../verbs.ts';
 import { type ActivityJson, ConnectorError, type TeamsLogic, type TurnHelpers } from './agent.ts';
 import { attachment, forTeamsMessage, refilled } from './cards.ts';
-
-/** Where Stepwise keeps the conversation references it may post to later (the setting table). */
-export const refKeys = {
-  team: (teamId: string) => `teams.ref.team:${teamId}`,
-  person: (personId: string) => `teams.ref.person:${personId}`,
-  conversation: (conversationId: string) => `teams.ref.conversation:${conversationId}`,
-  escalation: 'teams.ref.escalation',
-};
+import { refKeys } from './ref-keys.ts';
 
 export interface TeamsBotDeps {
   app: App;

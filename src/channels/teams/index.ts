@@ -29,10 +29,6 @@ export function createTeamsSurface(
     teamsLogic({ app, settings: refs, outbox: deps.outbox, kick: deps.kick, now: deps.now, log }),
     config,
   );
-  if (agent.localMode)
-    log.warn(
-      'Teams: no MICROSOFT_APP_ID, so POST /api/messages is in local mode and accepts unauthenticated requests (for the Agents Playground and tests only)',
-    );
   return {
     handler: (req, res) => agent.handle(req, res),
     sender: new TeamsSender({ app, agent, refs, now: deps.now }),

@@ -8,6 +8,7 @@ import { type AdaptiveCardJson, cardBytes } from '../../cards/render.ts';
 import type { Person } from '../../domain/directory.ts';
 import type { MessageRef, MessageRefStore } from '../../store/message-ref-store.ts';
 import {
+  NoDestinationError,
   type OutboxMessage,
   PermanentSendError,
   RetryableSendError,
@@ -16,8 +17,8 @@ import {
 import type { TransferRow } from '../../workflow/ports.ts';
 import * as compose from '../compose.ts';
 import { type ActivityJson, ConnectorError, type TeamsAgent } from './agent.ts';
-import { refKeys } from './bot.ts';
 import { attachment, forTeamsMessage, statusOnly, teamsCardLimitBytes, withRefresh } from './cards.ts';
+import { refKeys } from './ref-keys.ts';
 
 type Reference = Record<string, unknown> & { conversation?: { id?: string } };
 
@@ -102,9 +103,9 @@ export class TeamsSender implements Sender {
         return;
       }
       case 'email':
-        throw new PermanentSendError('e-mail is not delivered by the Teams surface');
+        throw new NoDestinationError('e-mail is not delivered by the Teams surface');
       default:
-        throw new PermanentSendError(`the Teams surface does not deliver "${m.kind}" messages`);
+        throw new NoDestinationError(`the Teams surface does not deliver "${m.kind}" messages`);
     }
   }
 
@@ -133,7 +134,7 @@ export class TeamsSender implements Sender {
   private async reference(key: string): Promise<Reference> {
     const ref = await this.savedReference(key);
     if (!ref?.conversation?.id)
-      throw new PermanentSendError(
+      throw new NoDestinationError(
         `no Teams conversation for ${key.replace('teams.ref.', '')}: install the app there, or link the channel with @Stepwise link <team id>`,
       );
     return ref;
@@ -172,7 +173,7 @@ export class TeamsSender implements Sender {
     const personal = (await this.deps.refs.setting(refKeys.person(person.id))) as Reference | null;
     if (personal?.conversation?.id) return inChat(personal);
     if (!person.teamsUser)
-      throw new PermanentSendError(
+      throw new NoDestinationError(
         `person "${person.id}" has no Teams user id and no personal install of the app`,
       );
     // No chat with them yet: Teams lets the bot open one with a member of a team it is installed in.
