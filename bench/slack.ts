@@ -9,11 +9,9 @@
  * Runs on PostgreSQL when STEPWISE_BENCH_PG_URL is set (npm run bench starts one), else on file-backed PGlite.
  * Figures only: a missed target is reported, never a failure. Results go to test-output/bench-slack.json.
  */
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { Directory, directoryFileSchema, directoryFromFile, type Person } from '../src/domain/directory.ts';
 import { demoDirectoryPath } from '../src/protocols/directories/index.ts';
@@ -30,39 +28,15 @@ import {
   stateFromAnswers,
   viewSubmissionBody,
 } from '../test/support/slack-requests.ts';
+import { root, startProcess } from './process.ts';
 import { quantile } from './stats.ts';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const ROUNDS = Number.parseInt(process.env.STEPWISE_BENCH_SLACK_N ?? '', 10) || 200;
 const CONCURRENT = 50;
 const GAP_MS = 5;
 
 const f1 = (n: number) => n.toFixed(1);
 const stats = (xs: number[]) => ({ n: xs.length, p50: quantile(xs, 0.5), p99: quantile(xs, 0.99) });
-
-/** Starts a process and waits for the line that names its URL. */
-async function startProcess(
-  args: string[],
-  env: NodeJS.ProcessEnv,
-): Promise<{ url: string; stop: () => void }> {
-  const child = spawn(process.execPath, args, {
-    cwd: root,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /(http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-      if (m) resolve(m[1] as string);
-    });
-    child.once('exit', (code) =>
-      reject(new Error(`${args.join(' ')} exited (${code}) before it was ready: ${out}`)),
-    );
-  });
-  return { url, stop: () => child.kill('SIGTERM') };
-}
 
 /** Acknowledgement latency of `rounds` signed /stepup commands, `concurrency` at a time. */
 async function ackLatency(url: string, user: string, rounds: number, concurrency: number): Promise<number[]> {
