@@ -32,6 +32,8 @@ export const configSchema = z.object({
   MICROSOFT_APP_ID: z.string().min(1).optional(),
   MICROSOFT_APP_PASSWORD: z.string().min(1).optional(),
   MICROSOFT_APP_TENANT_ID: z.string().min(1).optional(),
+  /** The Entra authority, for a national cloud (e.g. https://login.microsoftonline.us); default the public cloud. */
+  MICROSOFT_APP_AUTHORITY: z.url().optional(),
   /** `local`: the Teams bot with no app id (no JWT check), for the Agents Playground and tests only. */
   STEPWISE_TEAMS: z.enum(['local']).optional(),
   /** When the timer sweep runs (a node-cron expression; default once a minute; six fields allow seconds). */
@@ -75,7 +77,12 @@ export function teamsConfig(config: Config) {
     throw new ConfigError(
       'Both Slack and Teams are configured: Stepwise runs one chat platform per server; set one',
     );
-  return { appId, password: config.MICROSOFT_APP_PASSWORD, tenantId: config.MICROSOFT_APP_TENANT_ID };
+  return {
+    appId,
+    password: config.MICROSOFT_APP_PASSWORD,
+    tenantId: config.MICROSOFT_APP_TENANT_ID,
+    authority: config.MICROSOFT_APP_AUTHORITY,
+  };
 }
 export type TeamsConfig = NonNullable<ReturnType<typeof teamsConfig>>;
 

@@ -107,7 +107,12 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   // so their cards keep being updated.
   let loadingTeams: Promise<TeamsSurface> | undefined;
   const teamsBeside = () => {
-    loadingTeams ??= loadTeams({ appId: undefined, password: undefined, tenantId: undefined }).catch((e) => {
+    loadingTeams ??= loadTeams({
+      appId: undefined,
+      password: undefined,
+      tenantId: undefined,
+      authority: undefined,
+    }).catch((e) => {
       loadingTeams = undefined;
       throw e;
     });

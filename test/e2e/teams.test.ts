@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../src/server/main.ts';
 import { RetryableSendError } from '../../src/workflow/outbox.ts';
 import { cardButtons, type FakeConnector, startFakeConnector } from '../support/fake-connector.ts';
+import { type FakeEntra, startFakeEntra } from '../support/fake-entra.ts';
 import { stepUpToMash } from '../support/hackney-fixture.ts';
 import { startTestServer } from '../support/test-server.ts';
 import { answersForCard } from '../support/workspace-browser.ts';
@@ -610,16 +611,80 @@ describe('Teams: the bot on POST /api/messages', () => {
 });
 
 describe('Teams: with an app id, only Bot Framework tokens get in', () => {
+  const appId = '00000000-0000-4000-8000-000000000001';
   let secured: RunningServer;
+  let entra: FakeEntra;
   beforeAll(async () => {
+    entra = await startFakeEntra();
     secured = await startTestServer({
       STEPWISE_PROTOCOL: 'hackney',
-      MICROSOFT_APP_ID: '00000000-0000-4000-8000-000000000001',
+      MICROSOFT_APP_ID: appId,
       MICROSOFT_APP_PASSWORD: 'not-a-real-secret',
+      MICROSOFT_APP_AUTHORITY: entra.authority,
     });
   }, 60_000);
   afterAll(async () => {
     await secured?.close();
+    await entra?.close();
+  });
+
+  /**
+   * An activity whose replies come back in the HTTP answer (expectReplies, no serviceUrl), so the turn needs no
+   * connector and no outbound token from Entra, which is not reachable here.
+   */
+  const expectingReplies = (from: string, extra: Record<string, unknown>) => {
+    const { serviceUrl: _none, ...rest } = activity(from, personal(from), extra);
+    return JSON.stringify({ ...rest, deliveryMode: 'expectReplies' });
+  };
+  const postSecured = (body: string, token?: string) =>
+    fetch(`${secured.url}/api/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body,
+    });
+
+  it('lets a validly signed token for this app id in: a command is answered, a press decides', async () => {
+    const help = await postSecured(
+      expectingReplies('eve', { type: 'message', text: 'help' }),
+      entra.token({ aud: appId }),
+    );
+    expect(help.status).toBe(200);
+    const replies = (await help.json()) as { activities: { text?: string }[] };
+    expect(replies.activities.map((a) => a.text).join('\n')).toContain('*Stepwise commands*');
+
+    const t = await secured.app.workflow.start(stepUpToMash(), new Date());
+    const press = await postSecured(
+      expectingReplies('mo', {
+        type: 'invoke',
+        name: 'adaptiveCard/action',
+        value: {
+          action: {
+            type: 'Action.Execute',
+            verb: 'accept',
+            data: { action: 'accept', transferId: t.id, version: t.version },
+          },
+        },
+      }),
+      entra.token({ aud: appId }),
+    );
+    expect(press.status).toBe(200);
+    expect(JSON.stringify(await press.json())).toContain('accepted, waiting for allocation');
+    expect((await secured.app.store.find(t.id))?.state).toBe('accepted');
+  });
+
+  it('answers 401 to a token for another app, an expired one, and one signed with a key Entra did not publish', async () => {
+    const body = expectingReplies('eve', { type: 'message', text: 'help' });
+    const now = Math.floor(Date.now() / 1000);
+    for (const token of [
+      entra.token({ aud: '00000000-0000-4000-8000-00000000beef' }),
+      entra.token({ aud: appId, iat: now - 7200, nbf: now - 7200, exp: now - 3600 }),
+      entra.token({ aud: appId }, { with: entra.strangerKey }),
+    ])
+      expect((await postSecured(body, token)).status).toBe(401);
+  });
+
+  it('checks the token before it reads the body: junk without a token is 401, not 400', async () => {
+    expect((await postSecured('{not json')).status).toBe(401);
   });
 
   it('answers 401 without a token and with a forged one', async () => {

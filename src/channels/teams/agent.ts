@@ -9,7 +9,6 @@ import { Activity, ActivityEventNames, type ConversationReference } from '@micro
 import {
   ActivityHandler,
   type AuthConfiguration,
-  authorizeJWT,
   CloudAdapter,
   type ConnectorClient,
   type InvokeResponse,
@@ -64,6 +63,8 @@ export interface TeamsAgentOptions {
   appId?: string | undefined;
   password?: string | undefined;
   tenantId?: string | undefined;
+  /** The Entra authority (a national cloud's); the SDK's default, Microsoft's public cloud, when absent. */
+  authority?: string | undefined;
 }
 
 /** Thrown out of a proactive call with the connector's HTTP status, so the outbox can decide to retry. */
@@ -216,6 +217,7 @@ export class TeamsAgent {
       ...(opts.appId ? { clientId: opts.appId } : {}),
       ...(opts.password ? { clientSecret: opts.password } : {}),
       ...(opts.tenantId ? { tenantId: opts.tenantId } : {}),
+      ...(opts.authority ? { authorityEndpoint: opts.authority } : {}),
     } as AuthConfiguration;
     this.adapter = new CloudAdapter(this.authConfig);
     // The SDK's own handler would show people a message meant for the bot's developer, and would swallow a
@@ -235,8 +237,30 @@ export class TeamsAgent {
     this.handler = new StepwiseHandler(logic);
   }
 
-  /** `POST /api/messages`: JWT check (unless local), then the turn; malformed bodies are a 400, never a crash. */
+  /**
+   * `POST /api/messages`: the JWT check first (unless local: nothing is read for a caller without a valid token),
+   * then the body and the turn; malformed bodies are a 400, never a crash.
+   */
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const web = webResponse(res);
+    const request: Request = {
+      headers: req.headers as Request['headers'],
+      method: req.method ?? 'POST',
+    };
+    let authorised = false;
+    // The adapter's own check, with the configuration it completed (the audiences it accepts). In local mode
+    // the SDK lets a request without an Authorization header through as anonymous (outside
+    // NODE_ENV=production); with an app id it answers 401 itself.
+    await this.adapter.authorizeRequest(request, web, (err?: unknown) => {
+      authorised = !err;
+    });
+    if (!authorised) {
+      if (!res.writableEnded) {
+        res.statusCode = res.statusCode >= 400 ? res.statusCode : 401;
+        res.end();
+      }
+      return;
+    }
     const body = await readBody(req, 1024 * 1024);
     if (body === 'too large' || body === 'bad') {
       res.writeHead(body === 'too large' ? 413 : 400, { 'content-type': 'application/json; charset=utf-8' });
@@ -252,25 +276,7 @@ export class TeamsAgent {
       res.end(JSON.stringify({ error: 'the activity has no type' }));
       return;
     }
-    const request: Request = {
-      body,
-      headers: req.headers as Request['headers'],
-      method: req.method ?? 'POST',
-    };
-    const web = webResponse(res);
-    let authorised = false;
-    // In local mode the SDK's middleware lets a request without an Authorization header through as anonymous
-    // (outside NODE_ENV=production); with an app id it answers 401 itself.
-    await authorizeJWT(this.authConfig)(request, web, (err?: unknown) => {
-      authorised = !err;
-    });
-    if (!authorised) {
-      if (!res.writableEnded) {
-        res.statusCode = res.statusCode >= 400 ? res.statusCode : 401;
-        res.end();
-      }
-      return;
-    }
+    request.body = body;
     try {
       await this.adapter.process(request, web, (context) => this.handler.run(context));
     } finally {
