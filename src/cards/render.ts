@@ -112,6 +112,8 @@ export function upgradeForTeams<T extends object>(card: T): T {
     if (Array.isArray(value)) return value.map(walk);
     if (typeof value !== 'object' || value === null) return value;
     const obj = value as Record<string, unknown>;
+    // Already a Universal Action (its fallback is the Submit it came from): upgrading twice changes nothing.
+    if (obj.type === 'Action.Execute') return obj;
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(obj)) out[k] = walk(v);
     const data = obj.data as { action?: unknown; msteams?: unknown } | undefined;

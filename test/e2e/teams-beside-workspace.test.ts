@@ -13,6 +13,7 @@ import { type RunningServer, startServer } from '../../src/server/main.ts';
 import { type FakeConnector, startFakeConnector } from '../support/fake-connector.ts';
 import { stepUpToMash } from '../support/hackney-fixture.ts';
 import { postActivity, teamsActivity, teamsBot } from '../support/teams-activities.ts';
+import { outboxSettled, transferMessagesDone } from '../support/test-server.ts';
 
 const mash = { id: '19:mash-hackney@thread.tacv2', conversationType: 'channel' as const };
 const mo = { id: '29:1mo', name: 'Mo Haddad' };
@@ -36,17 +37,6 @@ const health = async (url: string) =>
   (await (await fetch(`${url}/healthz`)).json()) as { teams: string; outbox: { failed: number } };
 const workspaceCard = async (transferId: string) =>
   server.app.db.prisma.localMessage.findUnique({ where: { id: `card:${transferId}` } });
-const settled = async () => {
-  for (let i = 0; i < 400; i++) {
-    const busy = await server.app.db.prisma.outbox.count({
-      where: { status: { in: ['pending', 'sending'] } },
-    });
-    if (!busy) return;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error('the outbox did not settle');
-};
-
 beforeAll(async () => {
   connector = await startFakeConnector();
   server = await start();
@@ -69,7 +59,7 @@ describe('Teams in local mode beside the local workspace (nothing configured)', 
 
   it('before Teams is installed anywhere, every message goes to the workspace and none fails', async () => {
     const t = await server.app.workflow.start(stepUpToMash(), new Date());
-    await settled();
+    await outboxSettled(server);
     expect(JSON.stringify((await workspaceCard(t.id))?.card)).toContain(t.ref);
     expect(connector.calls).toHaveLength(0);
     expect((await health(server.url)).outbox.failed).toBe(0);
@@ -95,7 +85,7 @@ describe('Teams in local mode beside the local workspace (nothing configured)', 
       `${t.ref}'s card in MASH's channel`,
       (c) => c.kind === 'send' && c.conversation === mash.id && JSON.stringify(c.activity).includes(t.ref),
     );
-    await settled();
+    await outboxSettled(server);
     expect(JSON.stringify((await workspaceCard(t.id))?.card)).toContain(t.ref);
 
     const pressed = await postActivity(
@@ -121,7 +111,7 @@ describe('Teams in local mode beside the local workspace (nothing configured)', 
         c.activityId === card.id &&
         JSON.stringify(c.activity).includes('accepted, waiting for allocation'),
     );
-    await settled();
+    await outboxSettled(server);
     expect(JSON.stringify((await workspaceCard(t.id))?.card)).toContain('accepted, waiting for allocation');
     expect((await health(server.url)).outbox.failed).toBe(0);
   });
@@ -134,14 +124,17 @@ describe('Teams in local mode beside the local workspace (nothing configured)', 
       (c) => c.kind === 'send' && c.conversation === mash.id && JSON.stringify(c.activity).includes(t.ref),
       20_000,
     );
-    await settled();
+    const rows = await transferMessagesDone(server, t.id);
     expect(connector.failed).toBeGreaterThan(0);
     const shown = await server.app.db.prisma.localMessage.findMany({ where: { transferId: t.id } });
     const ids = shown.map((m) => m.id);
     expect(new Set(ids).size).toBe(ids.length);
     expect(ids).toContain(`card:${t.id}`);
-    const rows = await server.app.db.prisma.outbox.findMany({ where: { transferId: t.id } });
     expect(rows.every((r) => r.status === 'sent')).toBe(true);
+    const posted = connector.calls.filter(
+      (c) => c.kind === 'send' && c.conversation === mash.id && JSON.stringify(c.activity).includes(t.ref),
+    );
+    expect(posted).toHaveLength(1);
   }, 30_000);
 
   it('after a restart with Teams conversations saved, Teams is loaded at start and keeps updating its cards', async () => {

@@ -10,7 +10,7 @@ import { RetryableSendError } from '../../src/workflow/outbox.ts';
 import { cardButtons, type FakeConnector, startFakeConnector } from '../support/fake-connector.ts';
 import { type FakeEntra, startFakeEntra } from '../support/fake-entra.ts';
 import { stepUpToMash } from '../support/hackney-fixture.ts';
-import { startTestServer } from '../support/test-server.ts';
+import { outboxSettled, startTestServer, transferMessagesDone } from '../support/test-server.ts';
 import { answersForCard } from '../support/workspace-browser.ts';
 
 let server: RunningServer;
@@ -590,6 +590,7 @@ describe('Teams: the bot on POST /api/messages', () => {
       },
       new Date(),
     );
+    const failedBefore = connector.failed;
     connector.failNext(429, 1);
     await server.pump?.kick();
     await connector.waitFor(
@@ -597,6 +598,9 @@ describe('Teams: the bot on POST /api/messages', () => {
       (c) => c.kind === 'send' && JSON.stringify(c.activity).includes(`${t.ref} · Step-up request`),
       15_000,
     );
+    // The card's own message waits out its backoff (the thread's delivery posted the card meanwhile), then
+    // finds the card already there: it is not posted twice.
+    const written = await transferMessagesDone(server, t.id);
     const cards = connector.calls
       .slice(before)
       .filter(
@@ -606,8 +610,69 @@ describe('Teams: the bot on POST /api/messages', () => {
           JSON.stringify(c.activity).includes(`${t.ref} · Step-up request`),
       );
     expect(cards).toHaveLength(1);
-    expect(connector.failed).toBeGreaterThanOrEqual(1);
+    expect(connector.failed).toBe(failedBefore + 1);
+    expect(written.every((r) => r.status === 'sent')).toBe(true);
+    expect(written.find((r) => r.kind === 'card')?.attempts).toBe(2);
   }, 30_000);
+
+  it('412, 502 and 504 from the connector are worth retrying, as 429 is; the retry is delivered once', async () => {
+    const t = await server.app.workflow.start(stepUpToMash(), new Date());
+    for (const status of [412, 502, 504] as const) {
+      const id = `retry-${status}`;
+      await outboxSettled(server);
+      connector.failNext(status, 1);
+      await expect(directMessageToMo(id, t.id, `Try ${status}.`)).rejects.toBeInstanceOf(RetryableSendError);
+      await directMessageToMo(id, t.id, `Try ${status}.`);
+      expect(connector.calls.filter((c) => c.activity.text === `Try ${status}.`)).toHaveLength(1);
+    }
+  });
+
+  it('a client without Universal Actions presses the Submit fallback: it decides, the card changes, the channel gets one line', async () => {
+    const t = await server.app.workflow.start(stepUpToMash(), new Date());
+    const card = await connector.waitFor(
+      `${t.ref}'s card in MASH`,
+      (c) =>
+        c.kind === 'send' && c.conversation === channels.mash && JSON.stringify(c.activity).includes(t.ref),
+    );
+    const refreshed = await invoke('mo', inChannel(channels.mash), 'adaptiveCard/action', {
+      action: { type: 'Action.Execute', verb: 'refresh', data: { action: 'refresh', transferId: t.id } },
+    });
+    const accept = (
+      refreshed.json as {
+        value: { actions: { title: string; fallback: { data: Record<string, unknown> } }[] };
+      }
+    ).value.actions.find((a) => a.title === 'Accept');
+    // What an older client sends for an Action.Submit: a message whose value is the button's data.
+    const press = () =>
+      post(
+        activity('mo', inChannel(channels.mash), {
+          type: 'message',
+          replyToId: card.id,
+          value: accept?.fallback.data,
+        }),
+      );
+    expect((await press()).status).toBe(200);
+    await connector.waitFor(
+      'the line in the channel',
+      (c) =>
+        c.conversation.startsWith(channels.mash) &&
+        c.activity.text === `${t.ref} is now accepted, waiting for allocation.`,
+    );
+    await connector.waitFor(
+      'the card updated for everyone',
+      (c) =>
+        c.kind === 'update' &&
+        c.activityId === card.id &&
+        JSON.stringify(c.activity).includes('accepted, waiting'),
+    );
+    expect((await server.app.store.find(t.id))?.state).toBe('accepted');
+    // The same old card pressed again: nothing changes, and it says why.
+    await press();
+    await connector.waitFor('the stale press answered', (c) =>
+      String(c.activity.text).startsWith(`This request has changed: ${t.ref} was accepted by Mo`),
+    );
+    expect((await server.app.store.find(t.id))?.version).toBe(t.version + 1);
+  });
 });
 
 describe('Teams: with an app id, only Bot Framework tokens get in', () => {

@@ -12,7 +12,7 @@ import type { AdaptiveCardJson } from '../../cards/render.ts';
 import { renderCard } from '../../cards/render.ts';
 import { formSubmission, routeKindLabels } from '../../cards/view.ts';
 import type { Person } from '../../domain/directory.ts';
-import { actions as lifecycleActions, type TransferAction } from '../../domain/lifecycle.ts';
+import { actions as lifecycleActions, stateLabels, type TransferAction } from '../../domain/lifecycle.ts';
 import type { Route } from '../../domain/profile.ts';
 import { routesFor } from '../../domain/rules.ts';
 import { linkPersonUser, linkTeamChannel } from '../../store/directory-store.ts';
@@ -32,7 +32,7 @@ import {
 import { emergencyCard, formData, listCard, requestCard, requestFormCard, statusCard } from '../compose.ts';
 import { type Fields, runVerb, startRequest, stringInputs } from '../verbs.ts';
 import { type ActivityJson, ConnectorError, type TeamsLogic, type TurnHelpers } from './agent.ts';
-import { attachment, forTeamsMessage, refilled } from './cards.ts';
+import { attachment, cardContentType, forTeamsMessage, refilled } from './cards.ts';
 import { refKeys } from './ref-keys.ts';
 
 export interface TeamsBotDeps {
@@ -91,6 +91,17 @@ function conversationType(activity: ActivityJson): string | undefined {
 
 /** A one-to-one chat with the bot: what is said there is seen by that person alone (a channel's answer is public). */
 const isPersonal = (activity: ActivityJson) => conversationType(activity) === 'personal';
+
+/**
+ * The data of a card's Action.Submit (a message with a value that names an action, as an older client sends a
+ * Universal Action's fallback), or null for a typed message. Dialog buttons are invokes, never this.
+ */
+function submittedData(activity: ActivityJson): Record<string, unknown> | null {
+  const value = activity.value;
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return null;
+  const data = value as Record<string, unknown>;
+  return typeof data.action === 'string' && data.msteams === undefined ? data : null;
+}
 
 /** The words of a message without the bot's @mention. */
 function commandText(activity: ActivityJson): string {
@@ -205,6 +216,8 @@ export function teamsLogic(deps: TeamsBotDeps): TeamsLogic {
   // ---- messages: the commands ------------------------------------------------------------------------------
 
   const onMessage: TeamsLogic['onMessage'] = async (activity, reference, helpers) => {
+    const pressed = submittedData(activity);
+    if (pressed) return submitFallback(activity, pressed, helpers);
     const words = commandText(activity);
     const [first = 'help', ...rest] = words.split(/\s+/).filter(Boolean);
     const word = first.toLowerCase().replace(/^\//, '');
@@ -522,6 +535,32 @@ export function teamsLogic(deps: TeamsBotDeps): TeamsLogic {
       return cardAnswer(await cardFor(t, person));
     } catch (e) {
       return messageAnswer(explain(e, 'adaptiveCard/action'));
+    }
+  };
+
+  /**
+   * A card button pressed in a client without Universal Actions: its Action.Submit fallback arrives as a message
+   * whose value is the button's data with the card's inputs. It does what the Action.Execute would. The answer is
+   * a reply: the card itself, in a personal chat; elsewhere a line saying where the request now is (a card drawn
+   * for one person is not for a whole channel), while the outbox updates the channel's card for everyone.
+   */
+  const submitFallback = async (
+    activity: ActivityJson,
+    data: Record<string, unknown>,
+    helpers: TurnHelpers,
+  ): Promise<ActivityJson[]> => {
+    try {
+      const person = await personOf(activity, helpers);
+      if (!person) return [text(notInDirectory())];
+      const verb = String(data.action);
+      const answer = await cardAction(person, { action: { verb, data } });
+      const { type, value } = answer.body;
+      if (type !== cardContentType) return [text(String(value))];
+      if (isPersonal(activity)) return [cardMessage(value as AdaptiveCardJson)];
+      const t = typeof data.transferId === 'string' ? await app.store.find(data.transferId) : null;
+      return [text(t ? `${t.ref} is now ${stateLabels[t.state]}.` : 'Done.')];
+    } catch (e) {
+      return [text(explain(e, 'card submit'))];
     }
   };
 

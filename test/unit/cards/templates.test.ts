@@ -49,6 +49,8 @@ function problemsOf(sample: Sample): string[] {
   for (const e of badPayloads(card)) problems.push(`action payload: ${e}`);
   const unbound = allStrings(card).filter((s) => s.includes('${'));
   if (unbound.length) problems.push(`unbound template expressions: ${unbound.join(' | ')}`);
+  if (JSON.stringify(upgradeForTeams(teams)) !== JSON.stringify(teams))
+    problems.push('upgrading the Teams card a second time changes it');
   if (cardBytes(teams) > 28 * 1024) problems.push(`Teams card is ${cardBytes(teams)} bytes (over 28 KB)`);
   try {
     const blocks =
