@@ -43,6 +43,8 @@ export const configSchema = z.object({
     .default('* * * * *'),
   /** The local workspace's access token: required when HOST is not a loopback address. */
   STEPWISE_WORKSPACE_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
+  /** The Agents SDK refuses to run without an app id under NODE_ENV=production. */
+  NODE_ENV: z.string().optional(),
   STEPWISE_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 export type Config = z.infer<typeof configSchema>;
@@ -69,6 +71,8 @@ export type SlackConfig = NonNullable<ReturnType<typeof slackConfig>>;
 export function teamsConfig(config: Config) {
   const appId = config.MICROSOFT_APP_ID;
   if (!appId && config.STEPWISE_TEAMS !== 'local') return null;
+  const refusal = appId ? null : teamsLocalModeRefusal(config);
+  if (refusal) throw new ConfigError(`STEPWISE_TEAMS=local: ${refusal}`);
   if (appId && !config.MICROSOFT_APP_PASSWORD)
     throw new ConfigError(
       'Teams is half configured: MICROSOFT_APP_ID is set but MICROSOFT_APP_PASSWORD is not',
@@ -108,7 +112,16 @@ export function workspaceToken(config: Config): string | undefined {
  * machine's own programs can reach it.
  */
 export function teamsBesideWorkspace(config: Config): boolean {
-  return !slackConfig(config) && !teamsConfig(config) && loopback.test(config.HOST);
+  return !slackConfig(config) && !teamsConfig(config) && !teamsLocalModeRefusal(config);
+}
+
+/** Why Teams' local mode (no app id, no token check) cannot run with these settings, or null if it can. */
+export function teamsLocalModeRefusal(config: Config): string | null {
+  if (!loopback.test(config.HOST))
+    return `local mode (no MICROSOFT_APP_ID) takes unauthenticated requests, so it is served only on a loopback HOST, not ${config.HOST}`;
+  if (config.NODE_ENV === 'production')
+    return 'local mode (no MICROSOFT_APP_ID) does not run with NODE_ENV=production; set MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD';
+  return null;
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {

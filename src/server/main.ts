@@ -19,6 +19,7 @@ import {
   type TeamsConfig,
   teamsBesideWorkspace,
   teamsConfig,
+  teamsLocalModeRefusal,
   workspaceToken,
 } from '../config.ts';
 import { MessageRefStore } from '../store/message-ref-store.ts';
@@ -162,7 +163,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     sendJson(res, 503, {
       error: slackSettings
         ? 'Teams is not configured: this server runs Slack (one chat platform per server)'
-        : `Teams is not configured: set MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD (local mode, with no app id, is served only on a loopback HOST, not ${config.HOST})`,
+        : `Teams is not configured: set MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD (${teamsLocalModeRefusal(config) ?? 'or STEPWISE_TEAMS=local'})`,
     });
   routes['POST /api/messages'] = teams
     ? teams.handler
