@@ -58,6 +58,10 @@ export class MessageRefStore {
     return (await this.prisma.setting.findUnique({ where: { key } }))?.value ?? null;
   }
 
+  async deleteSetting(key: string): Promise<void> {
+    await this.prisma.setting.deleteMany({ where: { key } });
+  }
+
   /** Whether any setting's key starts with this (e.g. any Teams conversation saved). */
   async hasSettingUnder(prefix: string): Promise<boolean> {
     return (await this.prisma.setting.count({ where: { key: { startsWith: prefix } } })) > 0;

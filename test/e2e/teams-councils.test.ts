@@ -1,5 +1,5 @@
-// Teams end to end for two councils (Hackney and Manchester): for each, a practitioner sends a step-up and a
-// step-down from the dialog, and the receiving team's decider accepts and allocates on the card in the
+// Teams end to end for three councils: in Hackney and Manchester a practitioner sends a step-up and a step-down
+// from the dialog, in Somerset a step-in (stepin); for each request the receiving team's decider accepts and allocates on the card in the
 // channel, which is updated in place. Activities are shaped as Teams sends them; a fake Bot Connector on
 // loopback records what the bot posts and updates. The channel card never carries the child's details.
 import { randomUUID } from 'node:crypto';
@@ -15,8 +15,8 @@ import { answersForCard } from '../support/workspace-browser.ts';
 
 const bot = { id: '28:stepwise-bot', name: 'Stepwise' };
 
-describe.each(['hackney', 'manchester'] as const)(
-  'Teams, %s: a step-up and a step-down end to end',
+describe.each(['hackney', 'manchester', 'somerset'] as const)(
+  'Teams, %s: its requests end to end',
   (council) => {
     let server: RunningServer;
     let connector: FakeConnector;
@@ -220,13 +220,12 @@ describe.each(['hackney', 'manchester'] as const)(
       if (level) expect(stored?.toLevel).toBe(level);
     }
 
-    it('a step-up', async () => {
-      await fullFlow('step-up');
-    }, 60_000);
-
-    it('a step-down', async () => {
-      await fullFlow('step-down');
-    }, 60_000);
+    // Somerset's step-in (stepin): a service asked to join the Team Around the Family.
+    const kinds: Route['kind'][] = council === 'somerset' ? ['step-in'] : ['step-up', 'step-down'];
+    for (const kind of kinds)
+      it(`a ${kind}`, async () => {
+        await fullFlow(kind);
+      }, 60_000);
 
     if (council === 'hackney')
       it('a step-up to MASH, which decides the level of need as it allocates', async () => {

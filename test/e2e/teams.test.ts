@@ -562,6 +562,98 @@ describe('Teams: the bot on POST /api/messages', () => {
     expect(String(help.activity.text)).not.toContain('/');
   });
 
+  it('a chat that is gone (404) is forgotten, and the person is reached as if they had never installed the app', async () => {
+    const [t] = await server.app.store.list({ limit: 1 });
+    if (!t) throw new Error('no request yet');
+    connector.refuseChats = false;
+    await outboxSettled(server);
+    const before = connector.calls.length;
+    connector.failNext(404, 1);
+    await directMessageToMo('gone-1', t.id, `${t.ref}: after the chat went.`);
+    const later = connector.calls.slice(before);
+    expect(later.map((c) => c.kind)).toEqual(['create', 'send']);
+    expect(later[1]?.activity.text).toBe(`${t.ref}: after the chat went.`);
+  });
+
+  it('a request form sent from the dialog with problems comes back in the dialog, filled in, with the problems', async () => {
+    const submitted = await invoke('eve', personal('eve'), 'task/submit', {
+      data: { action: 'start', routeId: 'to-statutory', child_name: 'Zoe Dialog' },
+    });
+    const task = (submitted.json as { task: { type: string; value: { card: { content: unknown } } } }).task;
+    expect(task.type).toBe('continue');
+    const form = JSON.stringify(task.value.card.content);
+    expect(form).toContain('Zoe Dialog');
+    expect(form).toContain('child_dob');
+    expect(
+      await server.app.db.prisma.transfer.count({
+        where: { form: { path: ['child_name'], equals: 'Zoe Dialog' } },
+      }),
+    ).toBe(0);
+  });
+
+  /** A transfer command typed in Eve's chat, its dialog opened and sent with `inputs`: the dialog's last answer. */
+  const throughDialog = async (command: string, inputs: Record<string, string>) => {
+    const seen = connector.calls.length;
+    await post(activity('eve', personal('eve'), { type: 'message', text: command }));
+    const offer = await connector.waitFor(
+      `the button for ${command}`,
+      (c) =>
+        connector.calls.indexOf(c) >= seen &&
+        c.conversation === personal('eve').id &&
+        Boolean(c.activity.attachments),
+    );
+    const button = cardButtons(offer.activity).find((b) => b.data.msteams);
+    const fetched = await invoke('eve', personal('eve'), 'task/fetch', { data: button?.data });
+    expect((fetched.json as { task: { type: string } }).task.type).toBe('continue');
+    const { msteams: _dialog, ...data } = button?.data ?? {};
+    const sent = await invoke('eve', personal('eve'), 'task/submit', {
+      data: { ...data, action: data.form, ...inputs },
+    });
+    return (sent.json as { task: { type: string; value: unknown } }).task;
+  };
+
+  it('transfer withdraw, typed in a personal chat, opens its form in a dialog and withdraws the request', async () => {
+    const t = await server.app.workflow.start(stepUpToMash(), new Date());
+    const done = await throughDialog(`transfer withdraw ${t.ref}`, {
+      'withdraw.reason': 'The family moved out of the borough.',
+    });
+    expect(done).toEqual({ type: 'message', value: `Done: ${t.ref} is updated.` });
+    expect((await server.app.store.find(t.id))?.state).toBe('withdrawn');
+  });
+
+  it('a disputed decline climbs the ladder: a manager with the app gets a direct message, one without an @mention in the channel', async () => {
+    await post(activity('ella', personal('ella'), { type: 'installationUpdate', action: 'add' }));
+    // Mo has no chat with the bot (any he had is forgotten), and Teams will not open one.
+    await server.app.db.prisma.setting.deleteMany({ where: { key: 'teams.ref.person:mo' } });
+    connector.refuseChats = true;
+    const t = await server.app.workflow.start(stepUpToMash(), new Date());
+    const declined = await server.app.workflow.decline(
+      {
+        actor: { personId: 'mo', surface: 'teams' },
+        ref: t.id,
+        expectedVersion: t.version,
+        reason: 'threshold-not-met',
+      },
+      new Date(),
+    );
+    const reason = 'The school has new evidence of neglect at home since the decision.';
+    const done = await throughDialog(`transfer dispute ${t.ref}`, { 'dispute.reason': reason });
+    expect(done).toEqual({ type: 'message', value: `Done: ${t.ref} is updated.` });
+    expect((await server.app.store.find(t.id))?.version).toBeGreaterThan(declined.version);
+    const dm = await connector.waitFor(
+      'Ella’s direct message',
+      (c) => c.conversation === personal('ella').id && String(c.activity.text).includes(t.ref),
+    );
+    expect(dm.kind).toBe('send');
+    const mention = await connector.waitFor(
+      'Mo’s @mention in MASH',
+      (c) =>
+        c.conversation === channels.mash && String(c.activity.text).startsWith(`<at>Mo Haddad</at> ${t.ref}`),
+    );
+    expect(JSON.stringify(mention.activity)).not.toContain(reason);
+    connector.refuseChats = false;
+  });
+
   it('malformed activities are a 400 and nothing breaks', async () => {
     expect((await post('{not json')).status).toBe(400);
     expect((await post({ text: 'no type' })).status).toBe(400);

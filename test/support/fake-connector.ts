@@ -21,7 +21,7 @@ export interface FakeConnector {
   url: string;
   calls: ConnectorCall[];
   /** The next `count` calls are answered with `status` (and a Retry-After of 1 s for 429). */
-  failNext(status: 412 | 429 | 500 | 502 | 503 | 504, count?: number): void;
+  failNext(status: 403 | 404 | 412 | 429 | 500 | 502 | 503 | 504, count?: number): void;
   failed: number;
   /** The channels of a team (GET /v3/teams/{id}/conversations), by team id; none for a team not set. */
   channels: Map<string, { id: string; name?: string }[]>;

@@ -171,7 +171,16 @@ export class TeamsSender implements Sender {
       await this.post(chat, activity);
     };
     const personal = (await this.deps.refs.setting(refKeys.person(person.id))) as Reference | null;
-    if (personal?.conversation?.id) return inChat(personal);
+    if (personal?.conversation?.id) {
+      try {
+        return await inChat(personal);
+      } catch (e) {
+        // The chat is gone (the person removed the app, or left the tenant): forget it and reach them as if they
+        // had never installed it. Busy or down is retried as ever.
+        if (!(e instanceof ConnectorError && (e.status === 403 || e.status === 404))) throw e;
+        await this.deps.refs.deleteSetting(refKeys.person(person.id));
+      }
+    }
     if (!person.teamsUser)
       throw new NoDestinationError(
         `person "${person.id}" has no Teams user id and no personal install of the app`,
