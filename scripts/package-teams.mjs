@@ -8,9 +8,9 @@
 // with. STEPWISE_TEAMS_APP_ID (optional, a GUID): the Teams app's own id; by default a stable id derived from
 // the bot id, so packaging again for the same bot gives the same app, and uploading it updates that app.
 // STEPWISE_PUBLIC_URL (optional): the server's https URL; its host goes into validDomains.
-// The version is package.json's. The manifest is checked against the Teams manifest schema vendored in
-// manifests/teams/schema/ (no network), and the icons' sizes and colours against Teams' rules, before the
-// zip is written. Needs the dev dependencies (`npm install`): @microsoft/teams-manifest and its ajv.
+// The version is package.json's. The manifest is checked against the official schema from Microsoft's
+// @microsoft/app-manifest package (no network), and the icons' sizes and colours against Teams' rules, before
+// the zip is written. Needs the dev dependencies (`npm install`): @microsoft/teams-manifest and its ajv.
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -191,7 +191,7 @@ async function main() {
   const schema = JSON.parse(readFileSync(teamsSchemaPath, 'utf8'));
   if (schema.properties.manifestVersion.const !== manifest.manifestVersion)
     throw new PackageError(
-      `manifest.json is manifestVersion ${manifest.manifestVersion} but the vendored schema is ${schema.properties.manifestVersion.const}`,
+      `manifest.json is manifestVersion ${manifest.manifestVersion} but the official schema in @microsoft/app-manifest is ${schema.properties.manifestVersion.const}`,
     );
   const errors = await ManifestUtil.validateManifestAgainstSchema(manifest, schema);
   if (errors.length)

@@ -1,6 +1,6 @@
 // Teams end to end for three councils: in Hackney and Manchester a practitioner sends a step-up and a step-down
-// from the dialog, in Somerset a step-in (stepin); for each request the receiving team's decider accepts and allocates on the card in the
-// channel, which is updated in place. Activities are shaped as Teams sends them; a fake Bot Connector on
+// from the dialog, in Somerset a step-in (stepin); for each request the receiving team's decider accepts and
+// allocates on the card in the channel, which is updated in place. Activities are shaped as Teams sends them; a fake Bot Connector on
 // loopback records what the bot posts and updates. The channel card never carries the child's details.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -719,6 +719,15 @@ describe('Teams: the bot on POST /api/messages', () => {
     }
   });
 
+  it('a message over Teams’ 28 KB is refused for good and never sent', async () => {
+    const t = await server.app.workflow.start(stepUpToMash(), new Date());
+    const before = connector.calls.length;
+    const huge = `${t.ref}: ${'a long message. '.repeat(2000)}`;
+    await expect(directMessageToMo('too-big', t.id, huge)).rejects.toThrow(/bytes, over Teams' 28 KB limit/);
+    await expect(directMessageToMo('too-big', t.id, huge)).rejects.not.toBeInstanceOf(RetryableSendError);
+    expect(connector.calls.slice(before).filter((c) => c.activity.text === huge)).toEqual([]);
+  });
+
   it('a client without Universal Actions presses the Submit fallback: it decides, the card changes, the channel gets one line', async () => {
     const t = await server.app.workflow.start(stepUpToMash(), new Date());
     const card = await connector.waitFor(

@@ -1,5 +1,5 @@
 // The Teams app package: manifests/teams/manifest.json is valid against the official Teams manifest schema
-// (vendored in manifests/teams/schema/, no network), lists exactly the commands in src/channels/commands.ts
+// (from Microsoft's @microsoft/app-manifest package, no network), lists exactly the commands in src/channels/commands.ts
 // for every scope, its icons are what Teams accepts, and `npm run package:teams` builds the zip the council's
 // Teams admin uploads (or refuses, in one line, without a bot id).
 import { spawnSync } from 'node:child_process';

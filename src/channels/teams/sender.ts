@@ -141,6 +141,7 @@ export class TeamsSender implements Sender {
   }
 
   private async post(ref: Reference, activity: ActivityJson): Promise<string> {
+    withinTeamsLimit(activity);
     return this.deps.agent.proactive(ref, (ops) => ops.post(activity));
   }
 
@@ -257,11 +258,9 @@ export class TeamsSender implements Sender {
     saved: MessageRef | null,
     card: AdaptiveCardJson,
   ): Promise<MessageRef> {
-    const teamsCard = forTeamsMessage(card);
-    if (cardBytes(teamsCard) > teamsCardLimitBytes)
-      throw new PermanentSendError(`the ${purpose} card of ${t.ref} is over Teams' 28 KB limit`);
+    const activity = { attachments: [attachment(forTeamsMessage(card))] };
+    withinTeamsLimit(activity, `the ${purpose} card of ${t.ref}`);
     const ref = await this.reference(refKey);
-    const activity = { attachments: [attachment(teamsCard)] };
     let messageId = saved?.messageId;
     if (messageId) await this.deps.agent.proactive(ref, (ops) => ops.update(messageId as string, activity));
     else messageId = await this.post(ref, activity);
@@ -276,6 +275,13 @@ export class TeamsSender implements Sender {
     await this.deps.refs.save(row, this.deps.now());
     return row;
   }
+}
+
+/** Teams refuses a message over 28 KB: such a message is refused here, for good, with what it was. */
+function withinTeamsLimit(activity: ActivityJson, what = 'the message') {
+  const bytes = cardBytes(activity);
+  if (bytes > teamsCardLimitBytes)
+    throw new PermanentSendError(`${what} is ${bytes} bytes, over Teams' 28 KB limit`);
 }
 
 function message(text: string, card: AdaptiveCardJson | null): ActivityJson {
