@@ -664,10 +664,19 @@ describe('Teams: the bot on POST /api/messages', () => {
   });
 
   it('a 429 from the connector is waited out and the message still arrives once', async () => {
+    await outboxSettled(server);
     const before = connector.calls.length;
+    const failedAtFirst = connector.failed;
     connector.failNext(429, 1);
-    await post(activity('eve', personal('eve'), { type: 'message', text: 'transfer list' }));
-    // The direct reply to a command is part of the turn, so the 429 fails that reply; a proactive message waits.
+    // The direct reply to a command is part of the turn: it waits out the 429 (Retry-After: 1 s) within the turn.
+    const answered = await post(activity('eve', personal('eve'), { type: 'message', text: 'transfer list' }));
+    expect(answered.status).toBe(200);
+    expect(connector.failed).toBe(failedAtFirst + 1);
+    const lists = connector.calls
+      .slice(before)
+      .filter((c) => c.conversation === personal('eve').id && Boolean(c.activity.attachments));
+    expect(lists).toHaveLength(1);
+    // A proactive message waits in the outbox instead.
     const t = await server.app.workflow.start(
       {
         actor: { personId: 'eve', surface: 'teams' },

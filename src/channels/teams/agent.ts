@@ -67,6 +67,9 @@ export interface TeamsAgentOptions {
   authority?: string | undefined;
 }
 
+/** The connector's answers worth trying again: busy (429), a conflict (412), or down (5xx). */
+const retryableStatuses = new Set([412, 429, 500, 502, 503, 504]);
+
 /** Thrown out of a proactive call with the connector's HTTP status, so the outbox can decide to retry. */
 export class ConnectorError extends Error {
   constructor(
@@ -75,6 +78,30 @@ export class ConnectorError extends Error {
     readonly retryAfterMs?: number,
   ) {
     super(message);
+  }
+
+  /** Busy or down (or no answer at all), rather than a refusal. */
+  get worthRetrying(): boolean {
+    return this.status === undefined || retryableStatuses.has(this.status);
+  }
+}
+
+/**
+ * A reply within a person's turn, tried up to three times while the connector is busy or down, waiting what it
+ * asks (at most 2 s, so the answer still comes within the turn). A reply is not in the outbox: it answers
+ * what the person just typed, which changed nothing stored, and a retry later would arrive out of place.
+ */
+async function replyWithRetries(send: () => Promise<unknown>): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await send();
+      return;
+    } catch (e) {
+      const failed = toConnectorError(e) as ConnectorError;
+      if (attempt >= 3 || !failed.worthRetrying) throw e;
+      const wait = Math.min(failed.retryAfterMs ?? 250 * 2 ** attempt, 2000);
+      await new Promise((resolve) => setTimeout(resolve, wait));
+    }
   }
 }
 
@@ -112,7 +139,8 @@ class StepwiseHandler extends ActivityHandler {
   }
 
   private async sendAll(context: TurnContext, replies: ActivityJson[]) {
-    for (const r of replies) await context.sendActivity(Activity.fromObject({ type: 'message', ...r }));
+    for (const r of replies)
+      await replyWithRetries(() => context.sendActivity(Activity.fromObject({ type: 'message', ...r })));
   }
 }
 

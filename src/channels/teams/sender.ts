@@ -22,8 +22,6 @@ import { refKeys } from './ref-keys.ts';
 
 type Reference = Record<string, unknown> & { conversation?: { id?: string } };
 
-const retryable = new Set([412, 429, 500, 502, 503, 504]);
-
 export class TeamsSender implements Sender {
   constructor(
     private readonly deps: { app: App; agent: TeamsAgent; refs: MessageRefStore; now: () => Date },
@@ -38,8 +36,7 @@ export class TeamsSender implements Sender {
       await this.deliver(m);
     } catch (e) {
       if (e instanceof ConnectorError) {
-        if (e.status === undefined || retryable.has(e.status))
-          throw new RetryableSendError(e.message, e.retryAfterMs);
+        if (e.worthRetrying) throw new RetryableSendError(e.message, e.retryAfterMs);
         throw new PermanentSendError(e.message);
       }
       throw e;
@@ -195,7 +192,7 @@ export class TeamsSender implements Sender {
         return inChat(chat);
       } catch (e) {
         // Busy or down: the outbox tries again. Refused (the tenant does not allow it): the @mention below.
-        if (!(e instanceof ConnectorError) || e.status === undefined || retryable.has(e.status)) throw e;
+        if (!(e instanceof ConnectorError) || e.worthRetrying) throw e;
       }
     }
     // In the team's channel everyone reads it, and a direct message's words may be free text (a rationale, a
