@@ -12,7 +12,7 @@ import { readConfig } from '../../src/config.ts';
 import { type RunningServer, startServer } from '../../src/server/main.ts';
 import { type FakeConnector, startFakeConnector } from '../support/fake-connector.ts';
 import { stepUpToMash } from '../support/hackney-fixture.ts';
-import { postActivity, teamsActivity, teamsBot } from '../support/teams-activities.ts';
+import { executeAction, postActivity, teamsActivity, teamsBot } from '../support/teams-activities.ts';
 import { outboxSettled, transferMessagesDone } from '../support/test-server.ts';
 
 const mash = { id: '19:mash-hackney@thread.tacv2', conversationType: 'channel' as const };
@@ -90,17 +90,12 @@ describe('Teams in local mode beside the local workspace (nothing configured)', 
 
     const pressed = await postActivity(
       server.url,
-      teamsActivity(connector.url, mo, mash, {
-        type: 'invoke',
-        name: 'adaptiveCard/action',
-        value: {
-          action: {
-            type: 'Action.Execute',
-            verb: 'accept',
-            data: { action: 'accept', transferId: t.id, version: t.version },
-          },
-        },
-      }),
+      teamsActivity(
+        connector.url,
+        mo,
+        mash,
+        executeAction('accept', { action: 'accept', transferId: t.id, version: t.version }),
+      ),
     );
     expect(pressed.status).toBe(200);
     expect(JSON.stringify(pressed.json)).toContain('accepted, waiting for allocation');

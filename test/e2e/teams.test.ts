@@ -10,6 +10,7 @@ import { RetryableSendError } from '../../src/workflow/outbox.ts';
 import { cardButtons, type FakeConnector, startFakeConnector } from '../support/fake-connector.ts';
 import { type FakeEntra, startFakeEntra } from '../support/fake-entra.ts';
 import { stepUpToMash } from '../support/hackney-fixture.ts';
+import { executeAction } from '../support/teams-activities.ts';
 import { outboxSettled, startTestServer, transferMessagesDone } from '../support/test-server.ts';
 import { answersForCard } from '../support/workspace-browser.ts';
 
@@ -829,17 +830,10 @@ describe('Teams: with an app id, only Bot Framework tokens get in', () => {
 
     const t = await secured.app.workflow.start(stepUpToMash(), new Date());
     const press = await postSecured(
-      expectingReplies('mo', {
-        type: 'invoke',
-        name: 'adaptiveCard/action',
-        value: {
-          action: {
-            type: 'Action.Execute',
-            verb: 'accept',
-            data: { action: 'accept', transferId: t.id, version: t.version },
-          },
-        },
-      }),
+      expectingReplies(
+        'mo',
+        executeAction('accept', { action: 'accept', transferId: t.id, version: t.version }),
+      ),
       entra.token({ aud: appId }),
     );
     expect(press.status).toBe(200);

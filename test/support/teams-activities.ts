@@ -38,3 +38,10 @@ export async function postActivity(serverUrl: string, body: unknown, headers: Re
   const text = await res.text();
   return { status: res.status, json: text ? (JSON.parse(text) as Record<string, unknown>) : null };
 }
+
+/** The fields of an `adaptiveCard/action` invoke: a card's Universal Action (`verb`, its data) pressed. */
+export const executeAction = (verb: string, data: Record<string, unknown>) => ({
+  type: 'invoke',
+  name: 'adaptiveCard/action',
+  value: { action: { type: 'Action.Execute', verb, data } },
+});
