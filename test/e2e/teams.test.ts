@@ -596,14 +596,16 @@ describe('Teams: the bot on POST /api/messages', () => {
   const throughDialog = async (command: string, inputs: Record<string, string>) => {
     const seen = connector.calls.length;
     await post(activity('eve', personal('eve'), { type: 'message', text: command }));
+    // The reply with the form's button (the outbox may be sending Eve other cards meanwhile: a decision's DM).
+    const form = command.split(' ')[1] as string;
     const offer = await connector.waitFor(
       `the button for ${command}`,
       (c) =>
         connector.calls.indexOf(c) >= seen &&
         c.conversation === personal('eve').id &&
-        Boolean(c.activity.attachments),
+        cardButtons(c.activity).some((b) => b.data.msteams && b.data.form === form),
     );
-    const button = cardButtons(offer.activity).find((b) => b.data.msteams);
+    const button = cardButtons(offer.activity).find((b) => b.data.msteams && b.data.form === form);
     const fetched = await invoke('eve', personal('eve'), 'task/fetch', { data: button?.data });
     expect((fetched.json as { task: { type: string } }).task.type).toBe('continue');
     const { msteams: _dialog, ...data } = button?.data ?? {};
@@ -640,19 +642,26 @@ describe('Teams: the bot on POST /api/messages', () => {
     const reason = 'The school has new evidence of neglect at home since the decision.';
     const done = await throughDialog(`transfer dispute ${t.ref}`, { 'dispute.reason': reason });
     expect(done).toEqual({ type: 'message', value: `Done: ${t.ref} is updated.` });
-    expect((await server.app.store.find(t.id))?.version).toBeGreaterThan(declined.version);
-    const dm = await connector.waitFor(
-      'Ella’s direct message',
-      (c) => c.conversation === personal('ella').id && String(c.activity.text).includes(t.ref),
-    );
-    expect(dm.kind).toBe('send');
-    const mention = await connector.waitFor(
-      'Mo’s @mention in MASH',
-      (c) =>
-        c.conversation === channels.mash && String(c.activity.text).startsWith(`<at>Mo Haddad</at> ${t.ref}`),
-    );
-    expect(JSON.stringify(mention.activity)).not.toContain(reason);
-    connector.refuseChats = false;
+    try {
+      expect((await server.app.store.find(t.id))?.version).toBeGreaterThan(declined.version);
+      // The ladder's first stage: the team managers of both sides are pinged.
+      const dm = await connector.waitFor(
+        'Ella’s direct message',
+        (c) =>
+          c.conversation === personal('ella').id &&
+          String(c.activity.text).startsWith(`${t.ref} disagreement, stage 1 of`),
+      );
+      expect(dm.kind).toBe('send');
+      const mention = await connector.waitFor(
+        'Mo’s @mention in MASH',
+        (c) =>
+          c.conversation === channels.mash &&
+          String(c.activity.text).startsWith(`<at>Mo Haddad</at> ${t.ref}: Stepwise has a direct message`),
+      );
+      expect(JSON.stringify(mention.activity)).not.toContain(reason);
+    } finally {
+      connector.refuseChats = false;
+    }
   });
 
   it('malformed activities are a 400 and nothing breaks', async () => {
