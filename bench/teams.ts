@@ -163,8 +163,14 @@ async function main() {
     console.log(
       `   Stepwise's two steps called directly: the decision (read, one write) ${ms(d)}; the card for the person (read, render) ${ms(c)}`,
     );
-    const health = (await (await fetch(`${stepwise.url}/healthz`)).json()) as { outbox: unknown };
-    console.log(`   the server's outbox at the end: ${JSON.stringify(health.outbox)}`);
+    const health = (await (await fetch(`${stepwise.url}/healthz`)).json()) as {
+      outbox: { waiting: number; sent: number; failed: number };
+    };
+    const { waiting, sent, failed } = health.outbox;
+    console.log(
+      `   the server's outbox at the end: ${waiting} waiting, ${sent} sent, ${failed} failed (the prepared requests' ` +
+        `first messages, written before the app was installed in MASH's channel, had nowhere to go)`,
+    );
     mkdirSync(join(root, 'test-output'), { recursive: true });
     writeFileSync(
       join(root, 'test-output', 'bench-teams.json'),
