@@ -88,8 +88,9 @@ export class ConnectorError extends Error {
 
 /**
  * A reply within a person's turn, tried up to three times while the connector is busy or down, waiting what it
- * asks (at most 2 s, so the answer still comes within the turn). A reply is not in the outbox: it answers
- * what the person just typed, which changed nothing stored, and a retry later would arrive out of place.
+ * asks (at most 2 s, so the answer still comes within the turn). A reply is not in the outbox: it answers what
+ * the person just did, and a retry minutes later would arrive out of place; whatever the turn stored is
+ * committed already, and what it tells others goes through the outbox.
  */
 async function replyWithRetries(send: () => Promise<unknown>): Promise<void> {
   for (let attempt = 1; ; attempt++) {
