@@ -1,8 +1,7 @@
 // Teams end to end for three councils: in Hackney and Manchester a practitioner sends a step-up and a step-down
 // from the dialog, in Somerset a step-in (stepin); for each request the receiving team's decider accepts and
-// allocates on the card in the channel, which is updated in place. Activities are shaped as Teams sends them; a fake Bot Connector on
-// loopback records what the bot posts and updates. The channel card never carries the child's details.
-import { randomUUID } from 'node:crypto';
+// allocates on the card in the channel, which is updated in place. Activities are shaped as Teams sends them; a
+// fake Bot Connector on loopback records what the bot posts and updates. The channel card never carries the child's details.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Person } from '../../src/domain/directory.ts';
 import type { Route } from '../../src/domain/profile.ts';
@@ -10,10 +9,17 @@ import { defaultDeciders } from '../../src/domain/roles.ts';
 import type { RunningServer } from '../../src/server/main.ts';
 import { cardButtons, type FakeConnector, startFakeConnector } from '../support/fake-connector.ts';
 import { child, narrative } from '../support/slack-forms.ts';
+import {
+  executeAction,
+  postActivity,
+  type TeamsConversation,
+  teamsActivity,
+  teamsBot,
+} from '../support/teams-activities.ts';
 import { startTestServer } from '../support/test-server.ts';
 import { answersForCard } from '../support/workspace-browser.ts';
 
-const bot = { id: '28:stepwise-bot', name: 'Stepwise' };
+const bot = teamsBot;
 
 describe.each(['hackney', 'manchester', 'somerset'] as const)(
   'Teams, %s: its requests end to end',
@@ -24,52 +30,22 @@ describe.each(['hackney', 'manchester', 'somerset'] as const)(
     const directory = () => server.app.workflow.directory;
     const personalId = (p: Person) => `a:personal-${p.id}`;
 
-    function activity(
-      from: Person,
-      conversation: { id: string; conversationType: string },
-      extra: Record<string, unknown>,
-    ) {
-      return {
-        id: randomUUID(),
-        channelId: 'msteams',
-        serviceUrl: connector.url,
-        from: { id: from.teamsUser, name: from.name },
-        recipient: bot,
-        conversation: { ...conversation, tenantId: 'tenant-1' },
-        channelData: { tenant: { id: 'tenant-1' } },
-        ...extra,
-      };
-    }
-
-    async function post(body: unknown) {
-      const res = await fetch(`${server.url}/api/messages`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(body),
-      });
-      const text = await res.text();
-      return { status: res.status, json: text ? (JSON.parse(text) as Record<string, unknown>) : null };
-    }
+    const activity = (from: Person, conversation: TeamsConversation, extra: Record<string, unknown>) =>
+      teamsActivity(connector.url, { id: from.teamsUser ?? '', name: from.name }, conversation, extra);
+    const post = (body: unknown) => postActivity(server.url, body);
 
     /** A Universal Action (a card's button) pressed by `who` in a conversation. */
     const execute = (
       who: Person,
-      conversation: { id: string; conversationType: string },
+      conversation: TeamsConversation,
       verb: string,
       data: Record<string, unknown> | undefined,
-    ) =>
-      post(
-        activity(who, conversation, {
-          type: 'invoke',
-          name: 'adaptiveCard/action',
-          value: { action: { type: 'Action.Execute', verb, data } },
-        }),
-      );
+    ) => post(activity(who, conversation, executeAction(verb, data)));
 
     const channelOf = (teamId: string) => {
       const id = directory().team(teamId)?.teamsChannel;
       if (!id) throw new Error(`${teamId} has no Teams channel in the demo directory`);
-      return { id, conversationType: 'channel' };
+      return { id, conversationType: 'channel' as const };
     };
 
     beforeAll(async () => {
@@ -111,7 +87,7 @@ describe.each(['hackney', 'manchester', 'somerset'] as const)(
 
     async function fullFlow(kind: Route['kind'], routeId?: string) {
       const { route, requester } = pick(kind, routeId);
-      const chat = { id: personalId(requester), conversationType: 'personal' };
+      const chat = { id: personalId(requester), conversationType: 'personal' as const };
       await post(activity(requester, chat, { type: 'installationUpdate', action: 'add' }));
 
       // The command offers the routes; the route's button opens the form in a dialog.

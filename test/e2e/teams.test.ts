@@ -3,14 +3,19 @@
 // posts and updates (and can answer 429). Hackney's step-up: installation in MASH's and Targeted Early Help's
 // channels and in the practitioner's personal chat, the command, the form in a dialog, the card posted to
 // MASH's channel with its refresh, Accept pressed as a Universal Action, the card updated in place.
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../src/server/main.ts';
 import { RetryableSendError } from '../../src/workflow/outbox.ts';
 import { cardButtons, type FakeConnector, startFakeConnector } from '../support/fake-connector.ts';
 import { type FakeEntra, startFakeEntra } from '../support/fake-entra.ts';
 import { stepUpToMash } from '../support/hackney-fixture.ts';
-import { executeAction } from '../support/teams-activities.ts';
+import {
+  executeAction,
+  postActivity,
+  type TeamsConversation,
+  teamsActivity,
+  teamsBot,
+} from '../support/teams-activities.ts';
 import { outboxSettled, startTestServer, transferMessagesDone } from '../support/test-server.ts';
 import { answersForCard } from '../support/workspace-browser.ts';
 
@@ -18,7 +23,7 @@ let server: RunningServer;
 let connector: FakeConnector;
 
 const channels = { mash: '19:mash-hackney@thread.tacv2', tehs: '19:tehs-hackney@thread.tacv2' };
-const bot = { id: '28:stepwise-bot', name: 'Stepwise' };
+const bot = teamsBot;
 
 beforeAll(async () => {
   connector = await startFakeConnector();
@@ -34,35 +39,17 @@ afterAll(async () => {
 });
 
 /** An activity as Teams sends it, from a person in a conversation. */
-function activity(
-  from: string,
-  conversation: { id: string; conversationType: 'channel' | 'personal' },
-  extra: Record<string, unknown>,
-) {
-  return {
-    id: randomUUID(),
-    channelId: 'msteams',
-    serviceUrl: connector.url,
-    timestamp: new Date().toISOString(),
-    from: { id: `29:1${from}`, name: from, aadObjectId: `aad-${from}` },
-    recipient: bot,
-    conversation: { ...conversation, tenantId: 'tenant-1' },
-    channelData: { tenant: { id: 'tenant-1' } },
-    ...extra,
-  };
-}
+const activity = (from: string, conversation: TeamsConversation, extra: Record<string, unknown>) =>
+  teamsActivity(
+    connector.url,
+    { id: `29:1${from}`, name: from, aadObjectId: `aad-${from}` },
+    conversation,
+    extra,
+  );
 const inChannel = (id: string) => ({ id, conversationType: 'channel' as const });
 const personal = (who: string) => ({ id: `a:personal-${who}`, conversationType: 'personal' as const });
 
-async function post(body: unknown, headers: Record<string, string> = {}) {
-  const res = await fetch(`${server.url}/api/messages`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
-    body: typeof body === 'string' ? body : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, json: text ? (JSON.parse(text) as Record<string, unknown>) : null };
-}
+const post = (body: unknown, headers: Record<string, string> = {}) => postActivity(server.url, body, headers);
 
 /** A direct message to Mo handed straight to the Teams sender, as the outbox would (one attempt). */
 const directMessageToMo = async (id: string, transferId: string, text: string) => {

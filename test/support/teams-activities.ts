@@ -11,7 +11,7 @@ export interface TeamsConversation {
 /** An activity from a person (their Teams user id and name) in a conversation, with `serviceUrl` the connector. */
 export function teamsActivity(
   serviceUrl: string,
-  from: { id: string; name: string },
+  from: { id: string; name: string; aadObjectId?: string },
   conversation: TeamsConversation,
   extra: Record<string, unknown>,
 ) {
@@ -40,7 +40,7 @@ export async function postActivity(serverUrl: string, body: unknown, headers: Re
 }
 
 /** The fields of an `adaptiveCard/action` invoke: a card's Universal Action (`verb`, its data) pressed. */
-export const executeAction = (verb: string, data: Record<string, unknown>) => ({
+export const executeAction = (verb: string, data: Record<string, unknown> | undefined) => ({
   type: 'invoke',
   name: 'adaptiveCard/action',
   value: { action: { type: 'Action.Execute', verb, data } },
