@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { z } from 'zod';
 import { openApp } from '../app.ts';
 import { clockOffsetSetting, DemoClock } from '../clock.ts';
 import { type Config, readConfig } from '../config.ts';
@@ -72,10 +73,18 @@ function dbOptions(config: Config) {
 }
 
 /** The time a command acts at: --now if given (a fixed time for tests and replays), else the wall clock. */
+/**
+ * `--now`: an ISO 8601 date and time with its offset (`Z` or `+01:00`). A time without one would be read in the
+ * process's own time zone, which Stepwise never relies on, so it is refused rather than guessed.
+ */
 function nowOption(value: string | undefined): Date {
-  const now = value ? new Date(value) : new Date();
-  if (Number.isNaN(now.getTime()))
-    throw new UsageError(`--now: "${value}" is not a date and time (ISO 8601, e.g. 2026-11-23T09:00:00Z)`);
+  if (value === undefined) return new Date();
+  const iso = z.iso.datetime({ offset: true }).safeParse(value);
+  const now = new Date(value);
+  if (!iso.success || Number.isNaN(now.getTime()))
+    throw new UsageError(
+      `--now: "${value}" is not an ISO 8601 date and time with its offset (e.g. 2026-11-23T09:00:00Z or 2026-06-01T10:00:00+01:00)`,
+    );
   return now;
 }
 
@@ -186,6 +195,8 @@ export async function run(argv: string[], out: (line: string) => void = console.
         );
         if (report.skipped)
           out(`${report.skipped} timer(s) left for the next sweep: their transfer changed meanwhile`);
+        for (const f of report.failed)
+          out(`failed        ${f.ref ?? f.kind} (${f.kind} timer ${f.timerId}): ${f.reason}; set aside, the others went on`);
       } finally {
         await app.close();
       }

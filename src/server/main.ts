@@ -179,6 +179,9 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
         log.info({ handled: report.handled.length, skipped: report.skipped }, 'timer sweep');
         kick();
       }
+      // Ids, kinds and the reason only (a reason names a route or a team, never a child).
+      for (const f of report.failed)
+        log.error(f, 'a due timer could not be handled and was set aside; the others went on');
     } catch (e) {
       log.error(
         { err: { message: (e as Error).message } },

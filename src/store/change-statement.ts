@@ -104,10 +104,11 @@ export interface ChangeWrite {
   changes: Omit<Partial<Changes>, 'audit'>;
   /** Rows are stamped with the change's time, never the clock. */
   stamp: Date;
-  /** A timer the sweep handled: rescheduled, or marked done. */
+  /** A timer the sweep handled: rescheduled, or marked done (or failed, when it could not be handled). */
   timer?: {
     id: string;
     reschedule?: { dueAt: Date; payload?: Record<string, unknown> };
+    failed?: boolean;
   };
 }
 
@@ -298,14 +299,14 @@ export function changeStatement(w: ChangeWrite): { sql: string; params: unknown[
   }
 
   if (w.timer) {
-    const { id, reschedule } = w.timer;
+    const { id, reschedule, failed } = w.timer;
     const set = reschedule
       ? [
           `due_at = ${p.add(reschedule.dueAt, 'timestamptz')}`,
           'occurrence = occurrence + 1',
           ...(reschedule.payload ? [`payload = ${p.add(reschedule.payload, 'jsonb')}`] : []),
         ]
-      : [`status = 'done'`, `done_at = ${p.add(w.stamp, 'timestamptz')}`];
+      : [`status = '${failed ? 'failed' : 'done'}'`, `done_at = ${p.add(w.stamp, 'timestamptz')}`];
     ctes.push(`timer_done AS (UPDATE timer SET ${set.join(', ')} WHERE id = ${p.add(id, 'text')}${and})`);
   }
 

@@ -322,7 +322,7 @@ export class PrismaTransferStore implements TransferStore {
       ...(audit ? { audit } : {}),
       changes: { outbox, timers, dispute },
       stamp: now,
-      timer: { id: timer.id, ...(reschedule ? { reschedule } : {}) },
+      timer: { id: timer.id, ...(reschedule ? { reschedule } : {}), ...(action.failed ? { failed: true } : {}) },
     });
     return (await this.db.$queryRawUnsafe<unknown[]>(sql, ...params)).length > 0;
   }

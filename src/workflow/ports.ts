@@ -112,7 +112,7 @@ export interface TimerRow {
   kind: TimerKind;
   key: string;
   dueAt: Date;
-  status: 'pending' | 'done' | 'cancelled' | 'met';
+  status: 'pending' | 'done' | 'cancelled' | 'met' | 'failed';
   occurrence: number;
   payload: Record<string, unknown>;
 }
@@ -250,4 +250,6 @@ export interface SweepAction {
   reschedule?: { dueAt: Date; payload?: Record<string, unknown> };
   /** What the sweep did, for `stepwise tick` to print. */
   summary: string;
+  /** The timer could not be handled: it is marked failed (or, with `reschedule`, due again) and nothing else is written. */
+  failed?: boolean;
 }

@@ -13,6 +13,7 @@ import { nextStage } from '../domain/ladder.ts';
 import { awaitingDecision, stateLabels } from '../domain/lifecycle.ts';
 import type { ProtocolProfile } from '../domain/profile.ts';
 import { type Role, roleLabels } from '../domain/roles.ts';
+import { findRoute } from '../domain/rules.ts';
 import { climb } from './escalation.ts';
 import { ladderPings } from './notifications.ts';
 import { meetingParticipants, peopleToInvite } from './participants.ts';
@@ -30,6 +31,8 @@ import type { TransferWorkflow } from './transfers.ts';
 export interface SweepReport {
   handled: { ref: string | null; kind: string; summary: string }[];
   skipped: number;
+  /** Timers that could not be handled, set aside (a digest tries again at its next time), with why. */
+  failed: { ref: string | null; kind: string; timerId: string; reason: string }[];
 }
 
 export interface SweepOptions {
@@ -47,24 +50,49 @@ export async function sweepDueTimers(
 ): Promise<SweepReport> {
   const batch = opts.batch ?? 100;
   const max = opts.max ?? 10_000;
-  const report: SweepReport = { handled: [], skipped: 0 };
+  const report: SweepReport = { handled: [], skipped: 0, failed: [] };
   await store.ensureGlobalTimers(recurringTimers(workflow, now), now);
   for (;;) {
     const claimed = await store.transaction(async (tx) => {
       const timers = await tx.claimDue(now, batch);
       for (const timer of timers) {
         const t = timer.transferId ? await tx.find(timer.transferId) : null;
-        const action = timer.transferId
-          ? await handleTimer(workflow, tx, timer, t, now)
-          : await handleDigest(workflow, tx, timer, now);
+        let action: SweepAction;
+        try {
+          action = timer.transferId
+            ? await handleTimer(workflow, tx, timer, t, now)
+            : await handleDigest(workflow, tx, timer, now);
+        } catch (e) {
+          // One timer the sweep cannot handle (its transfer's route is gone from an edited profile, say) must
+          // not hold back every other timer: it is set aside, and the rest of the batch goes on. A database
+          // error is not caught here in effect: the transaction is aborted, so the next statement fails too.
+          const reason = e instanceof Error ? e.message : String(e);
+          action = setAside(workflow, timer, now, reason);
+          report.failed.push({ ref: t?.ref ?? null, kind: timer.kind, timerId: timer.id, reason });
+        }
         if (await tx.finishTimer(timer, action, now)) {
-          report.handled.push({ ref: t?.ref ?? null, kind: timer.kind, summary: action.summary });
+          if (!action.failed)
+            report.handled.push({ ref: t?.ref ?? null, kind: timer.kind, summary: action.summary });
         } else report.skipped += 1;
       }
       return timers.length;
     });
-    if (claimed < batch || report.handled.length + report.skipped >= max) return report;
+    if (claimed < batch || report.handled.length + report.skipped + report.failed.length >= max)
+      return report;
   }
+}
+
+/**
+ * What becomes of a timer that failed: a recurring digest is due again at its next time (it will fail again
+ * until its cause is mended, but never blocks the others); any other timer is marked failed, and kept.
+ */
+function setAside(w: TransferWorkflow, timer: TimerRow, now: Date, reason: string): SweepAction {
+  const summary = `failed: ${reason}`;
+  if (!timer.transferId) {
+    const next = recurringTimers(w, now).find((r) => r.key === timer.key);
+    if (next) return { summary, failed: true, reschedule: { dueAt: next.dueAt, payload: next.payload } };
+  }
+  return { summary, failed: true };
 }
 
 // ---- recurring digests -------------------------------------------------------------------------------------
@@ -214,7 +242,9 @@ async function stillOutstanding(
       return { text: `${m.label}: outcome not recorded`, teams: both };
     }
     case 'task_due': {
-      const label = w.route(t.routeId).tasks.find((x) => x.id === timer.payload.task)?.label ?? 'a task';
+      // Listed even when its route has gone from the profile (that timer failed; it is still overdue).
+      const label =
+        findRoute(w.profile, t.routeId)?.tasks.find((x) => x.id === timer.payload.task)?.label ?? 'a task';
       return {
         text: `${label} ${late}`,
         teams: [timer.payload.owner === 'sending' ? t.sendingTeamId : t.receivingTeamId],

@@ -134,6 +134,11 @@ describe('stepwise CLI', () => {
     expect(again.stdout).not.toContain('demo clock');
     const badNow = await stepwise(['tick', '--now', 'tomorrow'], env);
     expect(badNow.code).toBe(2);
+    // A time without its offset would be read in the process's own zone: refused, saying what to write.
+    const zoneless = await stepwise(['tick', '--now', '2030-06-01T09:00'], env);
+    expect(zoneless.code).toBe(2);
+    expect(zoneless.stderr).toContain('with its offset (e.g. 2026-11-23T09:00:00Z');
+    expect((await stepwise(['tick', '--now', '2030-06-01T10:00:00+01:00'], env)).code).toBe(0);
 
     const db = await openDatabase({ dataDir: data });
     try {

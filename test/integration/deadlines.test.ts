@@ -9,7 +9,7 @@ import type { Database } from '../../src/store/database.ts';
 import type { PrismaTransferStore } from '../../src/store/transfer-store.ts';
 import type { MeetingRow } from '../../src/workflow/ports.ts';
 import { sweepDueTimers } from '../../src/workflow/sweep.ts';
-import type { TransferWorkflow } from '../../src/workflow/transfers.ts';
+import { TransferWorkflow } from '../../src/workflow/transfers.ts';
 import { databaseKinds, freshDatabase } from '../support/databases.ts';
 import { at, hackneyWorkflow, monday, stepDownToHub, stepUpToMash } from '../support/hackney-fixture.ts';
 import { refusal } from '../support/refusal.ts';
@@ -624,5 +624,37 @@ describe.each(databaseKinds)('deadlines on %s', (kind) => {
       at('2026-12-01T10:00:00Z'),
     );
     expect((await sent(other.id)).filter((r) => r.idempotencyKey.startsWith('open-plan:'))).toEqual([]);
+  });
+
+  it('a timer that cannot be handled (its route gone from an edited profile) is set aside; every other timer still fires', async () => {
+    const orphan = await w.start(stepUpToMash(), monday);
+    const kept = await w.start(stepDownToHub(), monday);
+    // The same data, under a profile whose to-statutory route was renamed (an edited profile file).
+    const edited: ProtocolProfile = {
+      ...w.profile,
+      routes: w.profile.routes.map((r) => (r.id === 'to-statutory' ? { ...r, id: 'to-mash' } : r)),
+    };
+    const w2 = new TransferWorkflow({ profile: edited, calendar: w.calendar, directory: w.directory, store });
+    const later = at('2026-12-04T12:00:00Z');
+    const report = await sweepDueTimers(w2, store, later);
+    // Both of the orphan's decision timers are set aside, with why; the other request's are handled.
+    expect(report.failed.map((f) => [f.ref, f.kind]).sort()).toEqual([
+      [orphan.ref, 'decision_due'],
+      [orphan.ref, 'decision_reminder'],
+    ]);
+    expect(report.failed[0]?.reason).toMatch(/There is no route "to-statutory"/);
+    expect(report.handled.filter((h) => h.ref === kept.ref).map((h) => h.kind)).toEqual(
+      expect.arrayContaining(['decision_reminder', 'decision_due']),
+    );
+    expect(report.handled.some((h) => h.ref === orphan.ref)).toBe(false);
+    const timers = await db.prisma.timer.findMany({ where: { transferId: orphan.id } });
+    expect(timers.filter((x) => x.status === 'failed').map((x) => x.kind).sort()).toEqual([
+      'decision_due',
+      'decision_reminder',
+    ]);
+    expect((await sent(orphan.id)).filter((r) => r.kind === 'reminder')).toEqual([]);
+    // Set aside for good: the next sweep does not try them again, and the rest goes on as usual.
+    const next = await sweepDueTimers(w2, store, new Date(later.getTime() + 3 * 24 * 3600_000));
+    expect(next.failed).toEqual([]);
   });
 });

@@ -454,6 +454,7 @@ export function workspaceRoutes(deps: WorkspaceDeps): Routes {
       { offsetMs: clock.offsetMs, handled: report.handled.length },
       'local workspace: demo clock moved',
     );
+    for (const f of report.failed) log.error(f, 'a due timer could not be handled and was set aside');
     return { ...state, handled: report.handled.length };
   };
 
