@@ -84,16 +84,24 @@ export function outboxFor(
     target: { teamId: t.receivingTeamId },
     payload: { text },
   });
-  const told = new Set<string>();
+  // One direct message per person per change (its idempotency key says so): what else the change has to tell
+  // them (the route's own rules) is added to it, never dropped.
+  const told = new Map<string, { text: string }>();
   const dm = (personId: string, message: string, evenToActor = false) => {
-    if (told.has(personId) || (personId === actor.id && !evenToActor)) return;
-    told.add(personId);
+    if (personId === actor.id && !evenToActor) return;
+    const already = told.get(personId);
+    if (already) {
+      if (!already.text.includes(message)) already.text = `${already.text}\n\n${message}`;
+      return;
+    }
+    const payload = { text: message };
+    told.set(personId, payload);
     rows.push({
       idempotencyKey: `${key('dm')}:${personId}`,
       transferId: t.id,
       kind: 'dm',
       target: { personId },
-      payload: { text: message },
+      payload,
     });
   };
   if (toldToRequester.includes(event)) dm(t.requesterId, `${text} Current state: ${stateLabels[t.state]}.`);
@@ -120,7 +128,7 @@ export function outboxFor(
     if ('side' in to) {
       const team = to.side === 'sending' ? t.sendingTeamId : t.receivingTeamId;
       for (const p of w.directory.members(team, to.roles)) dm(p.id, message);
-    } else if ('requester' in to) dm(t.requesterId, message);
+    } else if ('requester' in to) dm(t.requesterId, message, true); // even when they made the change
     else if ('allocated' in to) {
       if (t.allocation?.workerId) dm(t.allocation.workerId, message);
     } else if ('field' in to) {

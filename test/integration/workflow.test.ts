@@ -61,6 +61,15 @@ describe.each(databaseKinds)('transfer workflow on %s', (kind) => {
       at('2026-11-23T12:00:00Z'),
     );
     expect(allocated.state).toBe('allocated');
+    // Eve's one message about the allocation carries the route's own words too (before, they were dropped
+    // because she had been told of the allocation already).
+    const allocationDms = (await outbox(t.id)).filter(
+      (r) => r.kind === 'dm' && r.idempotencyKey === `dm:${t.id}:v${allocated.version}:eve`,
+    );
+    expect(allocationDms).toHaveLength(1);
+    expect((allocationDms[0]?.payload as { text: string }).text).toMatch(
+      /allocated .*\n\nSW-\d{6}: MASH has allocated a social worker\. As lead professional, hold a handover discussion .* within 5 working days\./s,
+    );
     const meetings = await store.meetings(t.id);
     // Hackney: from targeted Early Help, a handover discussion and a joint visit within 5 working days.
     const joint = meetings.find((m) => m.meetingKey === 'joint-visit');
