@@ -596,6 +596,13 @@ export function disputeFormData({ transfer, profile }: FormInput) {
   };
 }
 
+/** Who may record which outcome (the workflow enforces it): below the last stage, the side that gives way. */
+function agreementRule(dispute: DisputeRow): string {
+  const last = dispute.ladder.stages.at(-1);
+  if (dispute.stageIndex >= dispute.ladder.stages.length - 1) return 'This is the last stage: it decides.';
+  return `At this stage the two sides agree: the receiving team's people record "${resolutionLabels(dispute.about).overturned}", the sending team's "${resolutionLabels(dispute.about).upheld}"; if you cannot agree, escalate. The last stage decides: ${last?.name ?? 'the last stage'}.`;
+}
+
 export function resolveFormData({ transfer, profile, dispute }: FormInput & { dispute: DisputeRow }) {
   const stage = dispute.ladder.stages[dispute.stageIndex];
   const labels = resolutionLabels(dispute.about);
@@ -608,7 +615,9 @@ export function resolveFormData({ transfer, profile, dispute }: FormInput & { di
       dispute.about === 'delay' ? 'Decide the delayed request' : 'Resolve the disagreement on',
     ),
     outcomes: order.map((value) => ({ title: labels[value], value })),
-    help: `${order.map((o) => `${labels[o]}.`).join(' ')} ${stage?.who ?? ''}`.trim(),
+    help: `${order.map((o) => `${labels[o]}.`).join(' ')} ${stage?.who ?? ''} ${agreementRule(dispute)}`
+      .replace(/\s+/g, ' ')
+      .trim(),
     submit: submitFor('resolve', transfer),
   };
 }

@@ -961,6 +961,7 @@ export class TransferWorkflow {
       now,
       ({ t, p, route, dispute }) => {
         if (!dispute) throw new WorkflowError('refused', `${t.ref} has no open disagreement to resolve.`);
+        this.mayRecordOutcome(t, p, dispute, data.outcome);
         const resolution = {
           outcome: data.outcome,
           rationale: data.rationale,
@@ -1007,6 +1008,38 @@ export class TransferWorkflow {
         };
       },
       { dispute: true, transitionCtx: { resolution: data.outcome } },
+    );
+  }
+
+  /**
+   * Below the ladder's last stage a disagreement ends when the two sides agree, so the side that gives way
+   * records it: the receiving side that the request is accepted after all (overturned), the sending side that
+   * the decline stands (upheld). Neither side can end it alone in its own favour. The last stage decides: any
+   * of its people may record either outcome.
+   */
+  private mayRecordOutcome(
+    t: TransferRow,
+    p: Person,
+    dispute: DisputeRow,
+    outcome: 'upheld' | 'overturned',
+  ): void {
+    const stages = dispute.ladder.stages;
+    if (dispute.stageIndex >= stages.length - 1) return;
+    const side: Side = outcome === 'overturned' ? 'receiving' : 'sending';
+    if (this.stagePeople(t, dispute, side).some((x) => x.id === p.id)) return;
+    const team = this.teamName(side === 'receiving' ? t.receivingTeamId : t.sendingTeamId);
+    const what =
+      outcome === 'overturned'
+        ? dispute.about === 'delay'
+          ? 'that the request is accepted'
+          : 'that the decision is overturned'
+        : dispute.about === 'delay'
+          ? 'that the request is declined'
+          : 'that the decision stands';
+    throw new WorkflowError(
+      'forbidden',
+      `At ${stages[dispute.stageIndex]?.name ?? 'this stage'} the two sides agree: only ${team}'s people at this stage can record ${what}. ` +
+        `If you cannot agree, escalate to the next stage. The last stage decides: ${stages.at(-1)?.name ?? 'the last stage'}.`,
     );
   }
 

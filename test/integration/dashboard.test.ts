@@ -189,7 +189,7 @@ describe.each(databaseKinds)('the dashboard on %s', (kind) => {
     );
     await w.escalate({ actor: local('mo'), ref: ref('up1') }, at('2026-12-16T10:00:00Z'));
     await w.resolve(
-      { actor: local('hos-mash'), ref: ref('up1'), outcome: 'upheld', rationale: secrets.rationale },
+      { actor: local('hos-eh'), ref: ref('up1'), outcome: 'upheld', rationale: secrets.rationale },
       at('2026-12-17T10:00:00Z'),
     );
     // More requests to the front door (MASH), withdrawn at once: 12 in December, 3 in January.

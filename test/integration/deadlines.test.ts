@@ -626,6 +626,49 @@ describe.each(databaseKinds)('deadlines on %s', (kind) => {
     expect((await sent(other.id)).filter((r) => r.idempotencyKey.startsWith('open-plan:'))).toEqual([]);
   });
 
+  it('below the last stage neither side ends a disagreement alone in its own favour: the side that gives way records it', async () => {
+    const t = await declinedAndDisputed();
+    const d = await store.openDispute(t.id);
+    if (!d) throw new Error('no dispute');
+    const current = await w.get(t.ref);
+    const [sender] = w.stagePeople(current, d, 'sending');
+    const [receiver] = w.stagePeople(current, d, 'receiving');
+    if (!sender || !receiver) throw new Error('nobody at stage 1');
+    const resolveAs = (personId: string, outcome: 'upheld' | 'overturned') =>
+      w.resolve(
+        { actor: slack(personId), ref: t.ref, outcome, rationale: 'We talked it through on the phone.' },
+        at('2026-11-23T15:00:00Z'),
+      );
+    // The sending side cannot overturn the decline; the receiving side cannot uphold its own decline.
+    const overturnBySender = await refusal(resolveAs(sender.id, 'overturned'));
+    expect(overturnBySender.code).toBe('forbidden');
+    expect(overturnBySender.message).toMatch(
+      /the two sides agree: only MASH's people at this stage can record that the decision is overturned\. If you cannot agree, escalate to the next stage\. The last stage decides: /,
+    );
+    expect((await refusal(resolveAs(receiver.id, 'upheld'))).code).toBe('forbidden');
+    expect((await w.get(t.ref)).state).toBe('disputed');
+    // The receiving side gives way: accepted after all.
+    const resolved = await resolveAs(receiver.id, 'overturned');
+    expect([resolved.state, resolved.decision?.action]).toEqual(['resolved', 'accept']);
+  });
+
+  it('at the last stage either side’s people decide', async () => {
+    const t = await declinedAndDisputed();
+    let d = await store.openDispute(t.id);
+    while (d && d.stageIndex < d.ladder.stages.length - 1) {
+      await sweepDueTimers(w, store, d.stageDueAt as Date);
+      d = await store.openDispute(t.id);
+    }
+    if (!d) throw new Error('no dispute');
+    const [sender] = w.stagePeople(await w.get(t.ref), d, 'sending');
+    if (!sender) throw new Error('nobody at the last stage');
+    const resolved = await w.resolve(
+      { actor: slack(sender.id), ref: t.ref, outcome: 'overturned', rationale: 'The threshold is met.' },
+      new Date((d.stageDueAt ?? monday).getTime() - 60_000),
+    );
+    expect([resolved.state, resolved.decision?.action]).toEqual(['resolved', 'accept']);
+  });
+
   it('a timer that cannot be handled (its route gone from an edited profile) is set aside; every other timer still fires', async () => {
     const orphan = await w.start(stepUpToMash(), monday);
     const kept = await w.start(stepDownToHub(), monday);
