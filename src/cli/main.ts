@@ -196,7 +196,9 @@ export async function run(argv: string[], out: (line: string) => void = console.
         if (report.skipped)
           out(`${report.skipped} timer(s) left for the next sweep: their transfer changed meanwhile`);
         for (const f of report.failed)
-          out(`failed        ${f.ref ?? f.kind} (${f.kind} timer ${f.timerId}): ${f.reason}; set aside, the others went on`);
+          out(
+            `failed        ${f.ref ?? f.kind} (${f.kind} timer ${f.timerId}): ${f.reason}; set aside, the others went on`,
+          );
       } finally {
         await app.close();
       }

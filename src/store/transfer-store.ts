@@ -322,7 +322,11 @@ export class PrismaTransferStore implements TransferStore {
       ...(audit ? { audit } : {}),
       changes: { outbox, timers, dispute },
       stamp: now,
-      timer: { id: timer.id, ...(reschedule ? { reschedule } : {}), ...(action.failed ? { failed: true } : {}) },
+      timer: {
+        id: timer.id,
+        ...(reschedule ? { reschedule } : {}),
+        ...(action.failed ? { failed: true } : {}),
+      },
     });
     return (await this.db.$queryRawUnsafe<unknown[]>(sql, ...params)).length > 0;
   }

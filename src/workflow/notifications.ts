@@ -128,7 +128,8 @@ export function outboxFor(
     if ('side' in to) {
       const team = to.side === 'sending' ? t.sendingTeamId : t.receivingTeamId;
       for (const p of w.directory.members(team, to.roles)) dm(p.id, message);
-    } else if ('requester' in to) dm(t.requesterId, message, true); // even when they made the change
+    } else if ('requester' in to)
+      dm(t.requesterId, message, true); // even when they made the change
     else if ('allocated' in to) {
       if (t.allocation?.workerId) dm(t.allocation.workerId, message);
     } else if ('field' in to) {

@@ -651,6 +651,46 @@ describe('Teams: the bot on POST /api/messages', () => {
     }
   });
 
+  it('a chat Teams opens but then refuses to post into: the person gets the @mention, and the chat is not kept', async () => {
+    await server.app.db.prisma.setting.deleteMany({ where: { key: 'teams.ref.person:mo' } });
+    connector.refuseChatPosts = true;
+    try {
+      const t = await server.app.workflow.start(stepUpToMash(), new Date());
+      await server.app.workflow.decline(
+        {
+          actor: { personId: 'mo', surface: 'teams' },
+          ref: t.id,
+          expectedVersion: t.version,
+          reason: 'threshold-not-met',
+        },
+        new Date(),
+      );
+      await server.app.workflow.dispute(
+        {
+          actor: { personId: 'eve', surface: 'teams' },
+          ref: t.ref,
+          reason: 'New evidence of neglect at home since then.',
+        },
+        new Date(),
+      );
+      await connector.waitFor(
+        'a chat opened for Mo',
+        (c) => c.kind === 'create' && c.conversation === 'a:chat-29:1mo',
+      );
+      await connector.waitFor(
+        'Mo’s @mention in MASH',
+        (c) =>
+          c.conversation === channels.mash &&
+          String(c.activity.text).startsWith(`<at>Mo Haddad</at> ${t.ref}: Stepwise has a direct message`),
+      );
+      expect(
+        await server.app.db.prisma.setting.findUnique({ where: { key: 'teams.ref.person:mo' } }),
+      ).toBeNull();
+    } finally {
+      connector.refuseChatPosts = false;
+    }
+  });
+
   it('malformed activities are a 400 and nothing breaks', async () => {
     expect((await post('{not json')).status).toBe(400);
     expect((await post({ text: 'no type' })).status).toBe(400);

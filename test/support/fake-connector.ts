@@ -27,6 +27,8 @@ export interface FakeConnector {
   channels: Map<string, { id: string; name?: string }[]>;
   /** Answer POST /v3/conversations with 403, as a tenant that does not let the bot open chats. */
   refuseChats: boolean;
+  /** Open chats (POST /v3/conversations) but answer posts into the chats it opened with 403. */
+  refuseChatPosts: boolean;
   /**
    * The members Teams would describe (GET /v3/conversations/{id}/members/{user}), by Teams user id; one with a
    * `status` is answered with that HTTP status instead (Teams failing the lookup).
@@ -54,7 +56,7 @@ export async function startFakeConnector(): Promise<FakeConnector> {
   let failures: { status: number; left: number } | null = null;
   let next = 1;
   const state = { failed: 0 };
-  const fake = { refuseChats: false };
+  const fake = { refuseChats: false, refuseChatPosts: false };
   const channels = new Map<string, { id: string; name?: string }[]>();
   const server = createServer(async (req: IncomingMessage, res: ServerResponse) => {
     const send = (status: number, json: unknown, headers: Record<string, string> = {}) => {
@@ -95,6 +97,8 @@ export async function startFakeConnector(): Promise<FakeConnector> {
       );
     }
     const conversation = decodeURIComponent(match[1] ?? '');
+    if (fake.refuseChatPosts && conversation.startsWith('a:chat-'))
+      return send(403, { error: { code: 'ConversationBlockedByUser' } });
     const authorization = req.headers.authorization;
     if (req.method === 'PUT') {
       const id = decodeURIComponent(match[2] ?? '');
@@ -127,6 +131,12 @@ export async function startFakeConnector(): Promise<FakeConnector> {
     },
     set refuseChats(refuse: boolean) {
       fake.refuseChats = refuse;
+    },
+    get refuseChatPosts() {
+      return fake.refuseChatPosts;
+    },
+    set refuseChatPosts(refuse: boolean) {
+      fake.refuseChatPosts = refuse;
     },
     failNext(status, count = 1) {
       failures = { status, left: count };

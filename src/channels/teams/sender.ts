@@ -186,13 +186,18 @@ export class TeamsSender implements Sender {
     // No chat with them yet: Teams lets the bot open one with a member of a team it is installed in.
     const teamRef = await this.savedReference(refKeys.team(person.teamId));
     if (teamRef?.conversation?.id) {
+      // Saved before the post, so that a post that went through is never followed by a second chat and a double.
+      let opened = false;
       try {
         const chat = await this.deps.agent.openPersonalChat(teamRef, person.teamsUser);
         await this.deps.refs.setSetting(refKeys.person(person.id), chat);
-        return inChat(chat);
+        opened = true;
+        return await inChat(chat);
       } catch (e) {
-        // Busy or down: the outbox tries again. Refused (the tenant does not allow it): the @mention below.
+        // Busy or down: the outbox tries again. Refused (the tenant does not allow it, or the new chat refuses
+        // the post): the @mention below, and a refused chat is not kept.
         if (!(e instanceof ConnectorError) || e.worthRetrying) throw e;
+        if (opened) await this.deps.refs.deleteSetting(refKeys.person(person.id));
       }
     }
     // In the team's channel everyone reads it, and a direct message's words may be free text (a rationale, a
