@@ -315,7 +315,9 @@ describe('Teams: the bot on POST /api/messages', () => {
   });
 
   it('an admin links a channel the directory does not name; anyone else is refused', async () => {
-    const other = inChannel('19:school-duty-room@thread.tacv2');
+    // Typed as a new post in the channel: Teams gives its conversation the post's own thread.
+    const room = '19:school-duty-room@thread.tacv2';
+    const other = inChannel(`${room};messageid=1700000000001`);
     // A message for the school that failed for want of a channel: the link sends it.
     await server.app.db.prisma.outbox.create({
       data: failedMessage('for-school', { teamId: 'school' }, 'team'),
@@ -334,17 +336,20 @@ describe('Teams: the bot on POST /api/messages', () => {
     expect(String(linked.activity.text)).toMatch(
       /\. 1 message\(s\) that could not be delivered before are being sent now\.$/,
     );
-    await connector.waitFor(
+    // What is posted for the school later is a new post in the channel, not a reply under the link command.
+    const kept = await connector.waitFor(
       'the message kept for the school',
-      (c) => c.conversation === other.id && String(c.activity.text) === 'Kept for-school.',
+      (c) => c.kind === 'send' && String(c.activity.text) === 'Kept for-school.',
     );
+    expect(kept.conversation).toBe(room);
     const saved = await server.app.db.prisma.setting.findUnique({ where: { key: 'teams.ref.team:school' } });
-    expect((saved?.value as { conversation?: { id?: string } } | undefined)?.conversation?.id).toBe(other.id);
-    expect(server.app.workflow.directory.team('school')?.teamsChannel).toBe(other.id);
+    expect((saved?.value as { conversation?: { id?: string } } | undefined)?.conversation?.id).toBe(room);
+    expect(saved?.value).not.toHaveProperty('activityId');
+    expect(server.app.workflow.directory.team('school')?.teamsChannel).toBe(room);
   });
 
   it('an admin links the escalation channel, which gets the ladder’s posts that had nowhere to go', async () => {
-    const room = inChannel('19:escalations-hackney@thread.tacv2');
+    const room = inChannel('19:escalations-hackney@thread.tacv2;messageid=1700000000002');
     await server.app.db.prisma.outbox.create({
       data: failedMessage('for-escalation', { escalation: true }, 'escalation'),
     });
@@ -353,10 +358,11 @@ describe('Teams: the bot on POST /api/messages', () => {
     expect(String(linked.activity.text)).toMatch(
       /^This channel is now the escalation channel: .*\. \d+ message\(s\) that could not be delivered before are being sent now\.$/,
     );
-    await connector.waitFor(
+    const kept = await connector.waitFor(
       'the escalation kept',
-      (c) => c.conversation === room.id && String(c.activity.text) === 'Kept for-escalation.',
+      (c) => c.kind === 'send' && String(c.activity.text) === 'Kept for-escalation.',
     );
+    expect(kept.conversation).toBe('19:escalations-hackney@thread.tacv2');
   });
 
   it('a person who installs the app gets the direct messages that could not reach them before', async () => {

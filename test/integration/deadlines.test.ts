@@ -691,10 +691,12 @@ describe.each(databaseKinds)('deadlines on %s', (kind) => {
     );
     expect(report.handled.some((h) => h.ref === orphan.ref)).toBe(false);
     const timers = await db.prisma.timer.findMany({ where: { transferId: orphan.id } });
-    expect(timers.filter((x) => x.status === 'failed').map((x) => x.kind).sort()).toEqual([
-      'decision_due',
-      'decision_reminder',
-    ]);
+    expect(
+      timers
+        .filter((x) => x.status === 'failed')
+        .map((x) => x.kind)
+        .sort(),
+    ).toEqual(['decision_due', 'decision_reminder']);
     expect((await sent(orphan.id)).filter((r) => r.kind === 'reminder')).toEqual([]);
     // Set aside for good: the next sweep does not try them again, and the rest goes on as usual.
     const next = await sweepDueTimers(w2, store, new Date(later.getTime() + 3 * 24 * 3600_000));

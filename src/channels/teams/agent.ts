@@ -17,6 +17,7 @@ import {
   type WebResponse,
 } from '@microsoft/agents-hosting';
 import { TeamsInfo } from '@microsoft/agents-hosting-extensions-teams';
+import { postableReference } from './ref-keys.ts';
 
 /** An activity as JSON: what Teams sends and what Stepwise answers with. */
 export type ActivityJson = Record<string, unknown> & { type?: string; id?: string; text?: string };
@@ -171,9 +172,11 @@ const helpers = (context: TurnContext): TurnHelpers => ({
 });
 
 const json = (context: TurnContext) => JSON.parse(JSON.stringify(context.activity)) as ActivityJson;
-/** The conversation reference as plain JSON (it is stored, and posted to later). */
+/** The conversation reference as plain JSON, as it is stored and posted to later (a new post, not a reply). */
 const reference = (context: TurnContext) =>
-  JSON.parse(JSON.stringify(context.activity.getConversationReference())) as Record<string, unknown>;
+  postableReference(
+    JSON.parse(JSON.stringify(context.activity.getConversationReference())) as Record<string, unknown>,
+  );
 
 /** Reads a JSON body from a plain Node request (the SDK expects one already parsed, as Express would). */
 async function readBody(

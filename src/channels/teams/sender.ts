@@ -18,7 +18,7 @@ import type { TransferRow } from '../../workflow/ports.ts';
 import * as compose from '../compose.ts';
 import { type ActivityJson, ConnectorError, type TeamsAgent } from './agent.ts';
 import { attachment, forTeamsMessage, statusOnly, teamsCardLimitBytes, withRefresh } from './cards.ts';
-import { refKeys } from './ref-keys.ts';
+import { postableReference, refKeys } from './ref-keys.ts';
 
 type Reference = Record<string, unknown> & { conversation?: { id?: string } };
 
@@ -117,15 +117,16 @@ export class TeamsSender implements Sender {
    * saved when the app was installed in its team.
    */
   private async savedReference(key: string): Promise<Reference | null> {
+    // Kept postable since they are saved; made so again for any saved before that (once a link's thread).
     const ref = (await this.deps.refs.setting(key)) as Reference | null;
-    if (ref?.conversation?.id) return ref;
+    if (ref?.conversation?.id) return postableReference(ref);
     const teamKey = refKeys.team('');
     const teamId = key.startsWith(teamKey) ? key.slice(teamKey.length) : undefined;
     const channel = teamId ? this.app.workflow.directory.team(teamId)?.teamsChannel : undefined;
     const saved = channel
       ? ((await this.deps.refs.setting(refKeys.conversation(channel))) as Reference | null)
       : null;
-    return saved?.conversation?.id ? saved : null;
+    return saved?.conversation?.id ? postableReference(saved) : null;
   }
 
   private async reference(key: string): Promise<Reference> {
