@@ -701,6 +701,15 @@ describe('Teams: the bot on POST /api/messages', () => {
     expect((await post('{not json')).status).toBe(400);
     expect((await post({ text: 'no type' })).status).toBe(400);
     expect((await post([1, 2])).status).toBe(400);
+    // Well-formed JSON with a field of the wrong shape: the activity is refused, saying which field.
+    const base = activity('mo', inChannel(channels.mash), { type: 'message', text: 'help' });
+    for (const wrong of [{ text: 12 }, { from: 'eve' }, { entities: 5 }, { membersAdded: 'x' }]) {
+      const answer = await post({ ...base, ...wrong });
+      expect(answer.status, JSON.stringify(wrong)).toBe(400);
+      expect(String(answer.json?.error), JSON.stringify(wrong)).toMatch(
+        new RegExp(`^the activity is not valid: ${Object.keys(wrong)[0]}\\b`),
+      );
+    }
     const unknown = await invoke('mo', inChannel(channels.mash), 'composeExtension/query', {});
     expect(unknown.status).toBe(501);
     expect((await fetch(`${server.url}/healthz`)).status).toBe(200);

@@ -311,6 +311,17 @@ export class TeamsAgent {
     request.body = body;
     try {
       await this.adapter.process(request, web, (context) => this.handler.run(context));
+    } catch (e) {
+      // The SDK parses the activity with its own schema before the turn starts: a field of the wrong shape
+      // (text a number, from a string) is the sender's mistake, answered 400 with the field, not a 500.
+      const issues = (e as { name?: string; issues?: { path?: PropertyKey[]; message?: string }[] }).issues;
+      if ((e as Error)?.name !== 'ZodError' || !Array.isArray(issues) || res.headersSent) throw e;
+      const what = issues
+        .slice(0, 3)
+        .map((i) => `${(i.path ?? []).map(String).join('.') || 'the activity'}: ${i.message ?? 'invalid'}`)
+        .join('; ');
+      res.writeHead(400, { 'content-type': 'application/json; charset=utf-8' });
+      res.end(JSON.stringify({ error: `the activity is not valid: ${what}` }));
     } finally {
       this.logic.afterTurn();
     }
