@@ -365,6 +365,33 @@ describe('Teams: the bot on POST /api/messages', () => {
     expect(kept.conversation).toBe('19:escalations-hackney@thread.tacv2');
   });
 
+  it('one install told twice, and every upgrade, welcome once; removed and added again, welcome again', async () => {
+    const chat = personal('nina');
+    const welcomes = () =>
+      connector.calls.filter(
+        (c) => c.conversation === chat.id && String(c.activity.text).startsWith('Hello '),
+      );
+    await post(activity('mo', chat, { type: 'conversationUpdate', membersAdded: [bot] }));
+    await post(activity('mo', chat, { type: 'installationUpdate', action: 'add' }));
+    await connector.waitFor('the welcome', (c) => c.conversation === chat.id);
+    await post(activity('mo', chat, { type: 'installationUpdate', action: 'add-upgrade' }));
+    await outboxSettled(server);
+    expect(welcomes()).toHaveLength(1);
+    expect(
+      await server.app.db.prisma.setting.findUnique({ where: { key: `teams.ref.conversation:${chat.id}` } }),
+    ).not.toBeNull();
+    await post(activity('mo', chat, { type: 'installationUpdate', action: 'remove' }));
+    expect(
+      await server.app.db.prisma.setting.findUnique({ where: { key: `teams.ref.conversation:${chat.id}` } }),
+    ).toBeNull();
+    await post(activity('mo', chat, { type: 'installationUpdate', action: 'add' }));
+    await outboxSettled(server);
+    expect(welcomes()).toHaveLength(2);
+    // Removed again: Mo's direct messages no longer go to this chat.
+    await post(activity('mo', chat, { type: 'installationUpdate', action: 'remove' }));
+    expect(await server.app.db.prisma.setting.findUnique({ where: { key: 'teams.ref.person:mo' } })).toBeNull();
+  });
+
   it('a person who installs the app gets the direct messages that could not reach them before', async () => {
     await server.app.db.prisma.outbox.create({ data: failedMessage('for-dan', { personId: 'dan' }, 'dm') });
     await post(activity('dan', personal('dan'), { type: 'conversationUpdate', membersAdded: [bot] }));

@@ -47,6 +47,8 @@ export interface TeamsLogic {
     reference: Record<string, unknown>,
     helpers: TurnHelpers,
   ): Promise<ActivityJson[]>;
+  /** The app was removed there (installationUpdate remove). */
+  onUninstall(activity: ActivityJson, helpers: TurnHelpers): Promise<void>;
   /** An invoke (adaptiveCard/action, task/fetch, task/submit): its HTTP answer. */
   onInvoke(
     activity: ActivityJson,
@@ -131,6 +133,10 @@ class StepwiseHandler extends ActivityHandler {
         context,
         await this.logic.onInstall(json(context), reference(context), helpers(context)),
       );
+      await next();
+    });
+    this.onInstallationUpdateRemove(async (context, next) => {
+      await this.logic.onUninstall(json(context), helpers(context));
       await next();
     });
   }

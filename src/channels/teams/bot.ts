@@ -315,20 +315,28 @@ export function teamsLogic(deps: TeamsBotDeps): TeamsLogic {
 
   // ---- installation ---------------------------------------------------------------------------------------
 
+  /**
+   * Teams tells of one install twice (a conversationUpdate adding the bot and an installationUpdate), and of
+   * every upgrade of the app again (`add-upgrade`): the references are saved each time, the welcome said once.
+   * A repeat says only what it sent, if anything.
+   */
   const onInstall: TeamsLogic['onInstall'] = async (activity, reference, helpers) => {
     const conversation = (activity.conversation ?? {}) as { id?: string };
     const id = String(conversation.id ?? '').split(';')[0] ?? '';
+    const repeat =
+      activity.action === 'add-upgrade' || (await settings.setting(refKeys.conversation(id))) !== null;
+    const said = (welcome: string, resent: number) =>
+      repeat ? (resent ? [text(resentText(resent).trim())] : []) : [text(welcome + resentText(resent))];
     await settings.setSetting(refKeys.conversation(id), reference);
     if (isPersonal(activity)) {
       const person = await personOf(activity, helpers);
-      if (!person) return [text(notInDirectory())];
+      if (!person) return repeat ? [] : [text(notInDirectory())];
       await settings.setSetting(refKeys.person(person.id), reference);
       const resent = await resend([{ personId: person.id }]);
-      return [
-        text(
-          `Hello ${person.name}. Stepwise will send you your requests' decisions and the escalations that need you here. Type help to see the commands.${resentText(resent)}`,
-        ),
-      ];
+      return said(
+        `Hello ${person.name}. Stepwise will send you your requests' decisions and the escalations that need you here. Type help to see the commands.`,
+        resent,
+      );
     }
     // Every channel of the team is remembered, not only the one the install arrived in: a directory team whose
     // channel is another of them (now, or once the directory names it) is posted to there.
@@ -346,25 +354,33 @@ export function teamsLogic(deps: TeamsBotDeps): TeamsLogic {
     if (linked.length) {
       const elsewhere = linked.filter((t) => t !== here).map((t) => t.name);
       const resent = await resend(linked.map((t) => ({ teamId: t.id })));
-      return [
-        text(
-          [
-            'Stepwise is installed.',
-            here ? `This channel is ${here.name}'s: requests to ${here.name} are posted here.` : '',
-            elsewhere.length
-              ? `Requests to ${elsewhere.join(', ')} are posted in their own channels of this team.`
-              : '',
-          ]
-            .filter(Boolean)
-            .join(' ') + resentText(resent),
-        ),
-      ];
+      return said(
+        [
+          'Stepwise is installed.',
+          here ? `This channel is ${here.name}'s: requests to ${here.name} are posted here.` : '',
+          elsewhere.length
+            ? `Requests to ${elsewhere.join(', ')} are posted in their own channels of this team.`
+            : '',
+        ]
+          .filter(Boolean)
+          .join(' '),
+        resent,
+      );
     }
-    return [
-      text(
-        'Stepwise is installed. An admin links this channel to a directory team with @Stepwise link <team id>.',
-      ),
-    ];
+    return said(
+      'Stepwise is installed. An admin links this channel to a directory team with @Stepwise link <team id>.',
+      0,
+    );
+  };
+
+  /** The app was removed from a team, chat or person: that conversation is forgotten, so a new install is welcomed. */
+  const onUninstall: TeamsLogic['onUninstall'] = async (activity, helpers) => {
+    const id = String((activity.conversation as { id?: string } | undefined)?.id ?? '').split(';')[0] ?? '';
+    await settings.deleteSetting(refKeys.conversation(id));
+    if (isPersonal(activity)) {
+      const person = await personOf(activity, helpers).catch(() => null);
+      if (person) await settings.deleteSetting(refKeys.person(person.id));
+    }
   };
 
   // ---- invokes --------------------------------------------------------------------------------------------
@@ -594,5 +610,5 @@ export function teamsLogic(deps: TeamsBotDeps): TeamsLogic {
 
   const onTurnError = (error: unknown) => text(explain(error, 'turn'));
 
-  return { onMessage, onInstall, onInvoke, afterTurn, onTurnError };
+  return { onMessage, onInstall, onUninstall, onInvoke, afterTurn, onTurnError };
 }
