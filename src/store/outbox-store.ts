@@ -131,6 +131,14 @@ export class PrismaOutboxStore implements OutboxStore {
     });
   }
 
+  async release(ids: string[], nextAttemptAt: Date): Promise<void> {
+    if (!ids.length) return;
+    await this.prisma.outbox.updateMany({
+      where: { id: { in: ids }, status: 'sending' },
+      data: { status: 'pending', nextAttemptAt, attempts: { decrement: 1 } },
+    });
+  }
+
   async markFailed(id: string, error: string): Promise<void> {
     await this.prisma.outbox.updateMany({
       where: { id, status: 'sending' },

@@ -47,13 +47,18 @@ export interface OutboxStore {
   markSent(id: string, now: Date): Promise<void>;
   markRetry(id: string, nextAttemptAt: Date, error: string): Promise<void>;
   markFailed(id: string, error: string): Promise<void>;
+  /** Claimed messages not tried after all: pending again, due at `nextAttemptAt`, their claim not counted. */
+  release(ids: string[], nextAttemptAt: Date): Promise<void>;
 }
 
 export interface DeliveryOptions {
   batch?: number;
   /** How long a claimed message is held before another worker may take it (default 2 minutes). */
   leaseMs?: number;
-  /** After this many attempts a message is marked failed (default 20: about a day of backoff). */
+  /**
+   * After this many attempts a message is marked failed (default 104: with the backoff below, about 24 hours of
+   * a platform being down).
+   */
   maxAttempts?: number;
   /**
    * How many transfers' messages are sent at once (default 1). A transfer's own messages always go one after
@@ -81,14 +86,15 @@ export async function deliverOutbox(
   now: Date,
   opts: DeliveryOptions = {},
 ): Promise<DeliveryReport> {
-  const maxAttempts = opts.maxAttempts ?? 20;
+  const maxAttempts = opts.maxAttempts ?? 104;
   const claimed = await store.claimOutbox(
     now,
     opts.batch ?? 50,
     new Date(now.getTime() + (opts.leaseMs ?? 120_000)),
   );
   const report: DeliveryReport = { sent: 0, retried: 0, failed: 0 };
-  const deliver = async (message: OutboxMessage) => {
+  /** Sends one message; returns when it is due again if it is to be retried. */
+  const deliver = async (message: OutboxMessage): Promise<Date | undefined> => {
     try {
       await sender.send(message);
       await store.markSent(message.id, now);
@@ -96,17 +102,15 @@ export async function deliverOutbox(
     } catch (e) {
       const error = e instanceof Error ? e.message : String(e);
       if (e instanceof RetryableSendError && message.attempts < maxAttempts) {
-        await store.markRetry(
-          message.id,
-          new Date(now.getTime() + retryDelayMs(message.attempts, e.retryAfterMs)),
-          error,
-        );
+        const again = new Date(now.getTime() + retryDelayMs(message.attempts, e.retryAfterMs));
+        await store.markRetry(message.id, again, error);
         report.retried += 1;
-      } else {
-        await store.markFailed(message.id, error);
-        report.failed += 1;
+        return again;
       }
+      await store.markFailed(message.id, error);
+      report.failed += 1;
     }
+    return undefined;
   };
   const groups = new Map<string, OutboxMessage[]>();
   for (const m of claimed) {
@@ -116,7 +120,17 @@ export async function deliverOutbox(
   const queue = [...groups.values()];
   const worker = async () => {
     for (let group = queue.shift(); group; group = queue.shift()) {
-      for (const message of group) await deliver(message);
+      for (const [i, message] of group.entries()) {
+        const again = await deliver(message);
+        // To be tried again: what the transfer wrote after it waits with it, so nothing overtakes it (a direct
+        // message with the card never arrives before the channel's card changes). A message failed for good
+        // holds nothing back.
+        if (again) {
+          const rest = group.slice(i + 1).map((m) => m.id);
+          if (rest.length) await store.release(rest, again);
+          break;
+        }
+      }
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, opts.concurrency ?? 1) }, worker));

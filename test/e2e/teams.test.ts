@@ -389,7 +389,9 @@ describe('Teams: the bot on POST /api/messages', () => {
     expect(welcomes()).toHaveLength(2);
     // Removed again: Mo's direct messages no longer go to this chat.
     await post(activity('mo', chat, { type: 'installationUpdate', action: 'remove' }));
-    expect(await server.app.db.prisma.setting.findUnique({ where: { key: 'teams.ref.person:mo' } })).toBeNull();
+    expect(
+      await server.app.db.prisma.setting.findUnique({ where: { key: 'teams.ref.person:mo' } }),
+    ).toBeNull();
   });
 
   it('a person who installs the app gets the direct messages that could not reach them before', async () => {

@@ -71,13 +71,60 @@ describe.each(databaseKinds)('outbox delivery on %s', (kind) => {
     for (let minute = 0; minute < 60; minute++, now += 60_000)
       await deliverOutbox(store, platform, new Date(now));
     expect(platform.accepted).toHaveLength(0);
-    expect(
-      (await db.prisma.outbox.findMany()).every((r) => r.status === 'pending' && r.lastError === 'HTTP 503'),
-    ).toBe(true);
+    // Each transfer's first message was tried; the rest wait behind it, untried.
+    const rows = await db.prisma.outbox.findMany();
+    expect(rows.every((r) => r.status === 'pending')).toBe(true);
+    expect(rows.some((r) => r.lastError === 'HTTP 503')).toBe(true);
     down = false;
     for (let minute = 0; minute < 20; minute++, now += 60_000)
       await deliverOutbox(store, platform, new Date(now));
     expect(platform.accepted.map((m) => m.idempotencyKey).sort()).toEqual(keys);
+  });
+
+  it('a message to be tried again holds back what its transfer wrote after it, without counting their attempts', async () => {
+    let failures = 1;
+    const platform = new FakePlatform((m) =>
+      m.kind === 'card' && failures-- > 0 ? new RetryableSendError('HTTP 429', 5_000) : null,
+    );
+    expect(await deliverOutbox(store, platform, at('2026-11-23T10:00:01Z'))).toEqual({
+      sent: 0,
+      retried: 1,
+      failed: 0,
+    });
+    const waiting = await db.prisma.outbox.findMany({ orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });
+    expect(waiting.map((r) => [r.kind, r.status, r.attempts])).toEqual([
+      ['card', 'pending', 1],
+      ...waiting.slice(1).map((r) => [r.kind, 'pending', 0]),
+    ]);
+    expect(new Set(waiting.map((r) => r.nextAttemptAt.toISOString()))).toEqual(
+      new Set(['2026-11-23T10:00:06.000Z']),
+    );
+    await deliverOutbox(store, platform, at('2026-11-23T10:00:06Z'));
+    expect(platform.accepted.map((m) => m.kind)).toEqual(waiting.map((r) => r.kind));
+  });
+
+  it('keeps a message through about a day of the platform being down, then marks it failed', async () => {
+    const platform = new FakePlatform(() => new RetryableSendError('HTTP 503'));
+    const start = at('2026-11-23T10:00:01Z');
+    let now = start;
+    // An outbox pump that runs whenever something is due.
+    for (;;) {
+      if ((await deliverOutbox(store, platform, now)).failed) break;
+      const next = await db.prisma.outbox.findFirst({
+        where: { status: 'pending' },
+        orderBy: { nextAttemptAt: 'asc' },
+      });
+      if (!next) break;
+      now = next.nextAttemptAt;
+    }
+    const hours = (now.getTime() - start.getTime()) / 3_600_000;
+    expect(hours).toBeGreaterThan(23);
+    expect(hours).toBeLessThan(25);
+    expect(platform.accepted).toEqual([]);
+    // The first of each transfer's messages; the ones behind it are then tried for as long in their turn.
+    const rows = await db.prisma.outbox.findMany();
+    expect(rows.filter((r) => r.status === 'failed').map((r) => r.attempts)).toEqual([104]);
+    expect(rows.filter((r) => r.status === 'pending')).toHaveLength(rows.length - 1);
   });
 
   it('honours Retry-After on a 429', async () => {
