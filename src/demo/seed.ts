@@ -783,7 +783,8 @@ class Seeder {
   }
 
   private async resolve(run: Run, at: Date, outcome: 'upheld' | 'overturned'): Promise<undefined> {
-    const { t, people } = await this.rung(run, 'receiving');
+    // Below the last stage the side that gives way records it (the workflow's rule).
+    const { t, people } = await this.rung(run, outcome === 'upheld' ? 'sending' : 'receiving');
     const rationale = this.pick(outcome === 'upheld' ? say.upheldRationales : say.overturnedRationales, run);
     await this.w.resolve({ actor: this.actor(people[0]), ref: t.ref, outcome, rationale }, at);
     return undefined;

@@ -1621,16 +1621,26 @@ export class TransferWorkflow {
       data,
       'close',
       now,
-      () => ({
-        changes: {
-          outbox: this.cancelledInvites(t, meetings, now, `${t.ref} is closed`),
-          settleTimers: {
-            kinds: [...decisionTimerKinds, ...meetingTimerKinds, 'ladder_stage'],
-            status: 'cancelled',
+      ({ p }) => {
+        // Closing a declined request (or advice only) ends the sender's right to dispute the decision: it is
+        // theirs to give up, never the deciding team's.
+        if ((t.state === 'declined' || t.state === 'advice_only') && !this.isSender(t, p)) {
+          throw new WorkflowError(
+            'forbidden',
+            `${t.ref} is ${stateLabels[t.state]}: only the person who made the request or a manager of ${this.teamName(t.sendingTeamId)} can close it, since closing ends their right to dispute the decision.`,
+          );
+        }
+        return {
+          changes: {
+            outbox: this.cancelledInvites(t, meetings, now, `${t.ref} is closed`),
+            settleTimers: {
+              kinds: [...decisionTimerKinds, ...meetingTimerKinds, 'ladder_stage'],
+              status: 'cancelled',
+            },
           },
-        },
-        data: { note: data.note },
-      }),
+          data: { note: data.note },
+        };
+      },
       {
         transitionCtx: {
           openMeetings,

@@ -153,6 +153,55 @@ describe.each(databaseKinds)('transfer workflow on %s', (kind) => {
     expect((await w.get(t.ref)).version).toBe(1);
   });
 
+  it('a declined request is closed only by its sender, so the deciding team cannot take away the right to dispute', async () => {
+    const t = await w.start(stepUpToMash(), monday);
+    const reason = w.profile.declineReasons.find((r) => !r.needsText) ?? w.profile.declineReasons[0];
+    await w.decline(
+      {
+        actor: { personId: 'mo', surface: 'slack' },
+        ref: t.ref,
+        reason: reason?.id ?? '',
+        text: 'Below the threshold.',
+      },
+      at('2026-11-23T11:00:00Z'),
+    );
+    const byDecider = await refusal(
+      w.close({ actor: { personId: 'mo', surface: 'slack' }, ref: t.ref }, at('2026-11-23T11:05:00Z')),
+    );
+    expect(byDecider.code).toBe('forbidden');
+    expect(byDecider.message).toBe(
+      `${t.ref} is declined: only the person who made the request or a manager of Targeted Early Help can close it, since closing ends their right to dispute the decision.`,
+    );
+    const disputed = await w.dispute(
+      {
+        actor: { personId: 'eve', surface: 'local' },
+        ref: t.ref,
+        reason: 'The risks at home have risen since.',
+      },
+      at('2026-11-23T12:00:00Z'),
+    );
+    expect(disputed.state).toBe('disputed');
+  });
+
+  it('a sender who accepts the decline closes it', async () => {
+    const t = await w.start(stepUpToMash(), monday);
+    const reason = w.profile.declineReasons.find((r) => !r.needsText) ?? w.profile.declineReasons[0];
+    await w.decline(
+      {
+        actor: { personId: 'mo', surface: 'slack' },
+        ref: t.ref,
+        reason: reason?.id ?? '',
+        text: 'Below the threshold.',
+      },
+      at('2026-11-23T11:00:00Z'),
+    );
+    const closed = await w.close(
+      { actor: { personId: 'eve', surface: 'local' }, ref: t.ref },
+      at('2026-11-23T12:00:00Z'),
+    );
+    expect([closed.state, closed.holder]).toEqual(['closed', 'sending']);
+  });
+
   it('refuses transitions the lifecycle does not allow, in words', async () => {
     const t = await w.start(stepUpToMash(), monday);
     const e = await refusal(
