@@ -223,6 +223,7 @@ export const transferEvents = [
   'resubmitted',
   'accepted',
   'allocated',
+  'handover_done',
   'declined',
   'advice_only',
   'withdrawn',

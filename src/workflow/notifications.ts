@@ -38,6 +38,8 @@ function eventText(w: TransferWorkflow, t: TransferRow, event: TransferEvent, ac
         : t.allocation?.service;
       return `${t.ref} was allocated${worker ? ` to ${worker}` : ''} by ${who}.`;
     }
+    case 'handover_done':
+      return `${t.ref}: the handover is done (every handover meeting held), recorded by ${who}.`;
     case 'declined': {
       const reason = w.profile.declineReasons.find((r) => r.id === t.decision?.reason)?.label;
       return `${t.ref} was declined by ${who}${reason ? `: ${reason}` : ''}. ${w.holderText(t)}.`;

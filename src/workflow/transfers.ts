@@ -26,7 +26,13 @@ import {
   type TransferState,
   transition,
 } from '../domain/lifecycle.ts';
-import type { ProtocolProfile, Route, TaskRule, TransferEvent } from '../domain/profile.ts';
+import {
+  type ProtocolProfile,
+  type Route,
+  type TaskRule,
+  type TransferEvent,
+  transferEvents,
+} from '../domain/profile.ts';
 import { defaultDeciders, type Role } from '../domain/roles.ts';
 import {
   type Anchor,
@@ -338,13 +344,13 @@ export class TransferWorkflow {
           patch?: TransferPatch;
           changes?: Partial<Changes>;
           data?: Record<string, unknown>;
-          event?: TransferEvent;
+          event?: TransferEvent | null;
         }>
       | {
           patch?: TransferPatch;
           changes?: Partial<Changes>;
           data?: Record<string, unknown>;
-          event?: TransferEvent;
+          event?: TransferEvent | null;
         },
     opts: {
       dispute?: boolean;
@@ -372,7 +378,13 @@ export class TransferWorkflow {
     patch.holder = holderAfter(t.holder, action, opts.transitionCtx);
     if (tr.to === 'closed' || tr.to === 'withdrawn') patch.closedAt = now;
     const next: TransferRow = { ...t, ...patch, version: t.version + 1, updatedAt: now };
-    const event = built.event ?? (tr.to as TransferEvent);
+    // null: nothing to announce (the card is refreshed; the change's own messages say the rest).
+    const event =
+      built.event !== undefined
+        ? built.event
+        : (transferEvents as readonly string[]).includes(tr.to)
+          ? (tr.to as TransferEvent)
+          : null;
     const changes: Changes = {
       ...built.changes,
       audit: {
@@ -1360,7 +1372,8 @@ export class TransferWorkflow {
           ...(settle ? { settleTimers: settle } : {}),
         },
         data: logged,
-        event: 'allocated',
+        // The meeting's invites tell its people; the allocation is not announced again.
+        event: null,
       }),
       { transfer: t },
     );

@@ -105,6 +105,16 @@ describe.each(databaseKinds)('transfer workflow on %s', (kind) => {
       at('2026-11-26T12:00:00Z'),
     );
     expect(done.state).toBe('handover_done');
+    // The thread hears that the handover is done (and nothing is posted without words).
+    const threads = (await outbox(t.id)).filter((r) => r.kind === 'thread');
+    expect(threads.every((r) => typeof (r.payload as { text?: unknown }).text === 'string')).toBe(true);
+    expect(threads.find((r) => r.idempotencyKey === `thread:${t.id}:v${done.version}`)?.payload).toEqual({
+      text: `${t.ref}: the handover is done (every handover meeting held), recorded by Mia Worker (MASH).`,
+    });
+    // Confirming the joint visit did not announce the allocation again.
+    expect(
+      threads.filter((r) => /was allocated/.test(String((r.payload as { text?: string }).text))),
+    ).toHaveLength(1);
     const closed = await w.close(
       { actor: { personId: 'mo', surface: 'slack' }, ref: t.ref },
       at('2026-11-27T09:00:00Z'),
