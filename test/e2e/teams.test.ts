@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../src/server/main.ts';
 import { RetryableSendError } from '../../src/workflow/outbox.ts';
+import type { MeetingRow } from '../../src/workflow/ports.ts';
 import { cardButtons, type FakeConnector, startFakeConnector } from '../support/fake-connector.ts';
 import { type FakeEntra, startFakeEntra } from '../support/fake-entra.ts';
 import { stepUpToMash } from '../support/hackney-fixture.ts';
@@ -244,9 +245,16 @@ describe('Teams: the bot on POST /api/messages', () => {
     expect(JSON.stringify(bad.json)).toContain('child_dob');
   });
 
-  it('a meeting invite reaches a participant’s chat as a calendar attachment (.ics)', async () => {
-    const [t] = await server.app.store.list({ limit: 1 });
-    if (!t) throw new Error('no request yet');
+  it('a meeting invite reaches a participant’s chat with the meeting’s card (Teams bots cannot hand over an .ics file)', async () => {
+    const w = server.app.workflow;
+    const started = await w.start(stepUpToMash(), new Date());
+    await w.accept({ actor: { personId: 'mo', surface: 'teams' }, ref: started.ref }, new Date());
+    const t = await w.allocate(
+      { actor: { personId: 'mo', surface: 'teams' }, ref: started.ref, workerId: 'mia', level: 'tier-3' },
+      new Date(),
+    );
+    const meeting: MeetingRow | undefined = (await server.app.store.meetings(t.id))[0];
+    if (!meeting) throw new Error('the allocation made no meeting');
     await server.teams?.sender.send({
       id: 'invite-1',
       idempotencyKey: 'test:invite-eve',
@@ -254,31 +262,25 @@ describe('Teams: the bot on POST /api/messages', () => {
       kind: 'invite',
       target: { personId: 'eve' },
       payload: {
-        meetingId: 'm-1',
-        meetingKey: 'joint-visit',
-        label: 'Joint visit',
+        meetingId: meeting.id,
+        meetingKey: meeting.meetingKey,
+        label: meeting.label,
         at: '2026-12-01T10:00:00.000Z',
         minutes: 60,
         sequence: 0,
         attendees: [{ name: 'Eve Castillo', email: 'eve.castillo@example.gov.uk' }],
-        text: `${t.ref}: an invite for the Joint visit, 2026-12-01 10:00.`,
+        text: `${t.ref}: an invite for the ${meeting.label}, 2026-12-01 10:00.`,
       },
       attempts: 1,
     });
     const sent = await connector.waitFor('the invite', (c) =>
-      String(c.activity.text).includes('an invite for the Joint visit'),
+      String(c.activity.text).includes(`an invite for the ${meeting.label}`),
     );
     expect(sent.conversation).toBe(personal('eve').id);
-    const file = (
-      sent.activity.attachments as { contentType: string; name?: string; contentUrl?: string }[]
-    ).find((a) => a.contentType === 'text/calendar');
-    expect(file?.name).toMatch(new RegExp(`^${t.ref}-.*\\.ics$`));
-    const ics = Buffer.from(
-      String(file?.contentUrl).replace(/^data:text\/calendar;base64,/, ''),
-      'base64',
-    ).toString('utf8');
-    expect(ics).toContain('BEGIN:VCALENDAR');
-    expect(ics).toContain('DTSTART');
+    const attachments = sent.activity.attachments as { contentType: string; content?: unknown }[];
+    expect(attachments.map((a) => a.contentType)).toEqual(['application/vnd.microsoft.card.adaptive']);
+    expect(JSON.stringify(attachments[0]?.content)).toContain(meeting.label);
+    expect(JSON.stringify(attachments[0]?.content)).toContain(t.ref);
   });
 
   it('installed in a team, every channel is remembered: a directory team whose channel is not the one installed in gets its posts', async () => {

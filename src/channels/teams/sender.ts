@@ -87,16 +87,14 @@ export class TeamsSender implements Sender {
         return;
       }
       case 'invite': {
+        // A Teams bot cannot hand over a file in a chat (only through SharePoint with Graph, or the file-consent
+        // flow in personal chats, and Teams shows no data-URL file), so the invite is the meeting's own card:
+        // what, when, who is invited, with its buttons. The .ics goes where a file can (Slack, the workspace).
         const t = await compose.messageTransfer(this.app, m);
-        const file = compose.inviteFile(this.app, t, m);
-        const person = this.person(m.target.personId);
-        // The invite as an attachment (a data URL: a bot cannot put a file in a chat without the file-consent
-        // flow, which needs the app to support files).
-        await this.direct(person, text, m, now, null, {
-          contentType: 'text/calendar',
-          name: file.filename,
-          contentUrl: `data:text/calendar;base64,${Buffer.from(file.content, 'utf8').toString('base64')}`,
-        });
+        const meetingId = String(m.payload.meetingId ?? '');
+        const meeting = (await this.app.store.meetings(t.id)).find((x) => x.id === meetingId);
+        const card = meeting ? compose.meetingCard(this.app, t, meeting, now) : null;
+        await this.direct(this.person(m.target.personId), text, m, now, card);
         return;
       }
       case 'email':
@@ -153,7 +151,6 @@ export class TeamsSender implements Sender {
     m: OutboxMessage,
     now: Date,
     card?: AdaptiveCardJson | null,
-    file?: Record<string, unknown>,
   ) {
     const t = m.transferId ? await this.app.store.find(m.transferId) : null;
     const shown =
@@ -165,9 +162,7 @@ export class TeamsSender implements Sender {
             : await compose.requestCard(this.app, t, now, person)
           : null;
     const inChat = async (chat: Reference) => {
-      const activity = message(text, shown);
-      if (file) activity.attachments = [...((activity.attachments as unknown[]) ?? []), file];
-      await this.post(chat, activity);
+      await this.post(chat, message(text, shown));
     };
     const personal = (await this.deps.refs.setting(refKeys.person(person.id))) as Reference | null;
     if (personal?.conversation?.id) {
