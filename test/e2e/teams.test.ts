@@ -414,6 +414,37 @@ describe('Teams: the bot on POST /api/messages', () => {
     expect(health.outbox).toEqual({ waiting: expect.any(Number), sent: expect.any(Number), failed: 0 });
   });
 
+  it('someone the directory knows by Entra object id is remembered by their Teams user id, which cards refresh for', async () => {
+    await server.app.db.prisma.person.create({
+      data: {
+        id: 'olu',
+        name: 'Olu Object',
+        teamId: 'mash',
+        roles: ['team_manager'],
+        email: 'olu@example.gov.uk',
+        teamsUser: '6f1c2a0e-0000-4000-8000-00000000abcd',
+      },
+    });
+    await server.app.reloadDirectory();
+    await post({
+      ...activity('x', personal('olu'), { type: 'message', text: 'transfer list' }),
+      from: { id: '29:1olu', name: 'Olu', aadObjectId: '6f1c2a0e-0000-4000-8000-00000000abcd' },
+    });
+    const reply = await connector.waitFor('Olu’s list', (c) => c.conversation === personal('olu').id);
+    expect(String(reply.activity.text ?? '')).not.toContain('not in the Stepwise directory');
+    expect(server.app.workflow.directory.person('olu')?.teamsUser).toBe('29:1olu');
+    // A new request's channel card now refreshes for Olu, a MASH decider.
+    const t = await server.app.workflow.start(stepUpToMash(), new Date());
+    const card = await connector.waitFor(
+      'the card for MASH',
+      (c) => c.conversation === channels.mash && JSON.stringify(c.activity).includes(t.ref),
+    );
+    const refresh = (card.activity.attachments as { content: { refresh?: { userIds?: string[] } } }[])[0]
+      ?.content.refresh;
+    expect(refresh?.userIds).toContain('29:1olu');
+    expect(refresh?.userIds?.every((id) => id.startsWith('29:'))).toBe(true);
+  });
+
   it('someone whose Teams id the directory lacks is matched by the e-mail Teams gives, and remembered', async () => {
     // A person added to the directory with an e-mail address and no Teams id.
     await server.app.db.prisma.person.create({

@@ -135,7 +135,17 @@ export function teamsLogic(deps: TeamsBotDeps): TeamsLogic {
     const ids = userIds(activity);
     for (const id of ids) {
       const p = app.workflow.directory.byTeamsUser(id);
-      if (p) return p;
+      if (!p) continue;
+      // Matched by the Entra object id: the Teams user id (29:…) is what a card's refresh list and a new chat
+      // need, so it is remembered in its place.
+      const mri = ids[0];
+      if (id !== mri && mri?.startsWith('29:')) {
+        await linkPersonUser(app.db, p.id, 'teams', mri);
+        await app.reloadDirectory();
+        log.info({ person: p.id }, 'teams: remembered the Teams user id of a person matched by object id');
+        return app.workflow.directory.person(p.id) ?? p;
+      }
+      return p;
     }
     const email = await helpers.memberEmail();
     const found = email ? app.workflow.directory.byEmail(email) : undefined;
@@ -154,7 +164,10 @@ export function teamsLogic(deps: TeamsBotDeps): TeamsLogic {
   const explain = (e: unknown, context: string): string => {
     if (e instanceof WorkflowError) return e.message;
     if (e instanceof CommandUsageError) return e.message;
-    if (e instanceof z.ZodError) return e.issues.map((i) => i.message).join('; ');
+    if (e instanceof z.ZodError) {
+      const fields = [...new Set(e.issues.map((i) => i.path.map(String).join('.')).filter(Boolean))];
+      return `That button or form sent something Stepwise did not expect${fields.length ? ` (${fields.join(', ')})` : ''}, so nothing has changed. Start again from the card or the command.`;
+    }
     if (e instanceof ConnectorError) {
       log.warn({ context, err: { message: e.message } }, 'teams: the connector did not answer a lookup');
       return 'Stepwise could not check who you are with Teams just now, so nothing has changed. Please try again in a minute.';

@@ -246,7 +246,11 @@ export class TeamsSender implements Sender {
     // the allocated worker, who may mark the route's tasks done.
     const first = everyone.filter((p) => w.isDecider(t, p) || w.isSender(t, p));
     const rest = [...everyone.filter((p) => !first.includes(p)), ...(worker ? [worker] : [])];
-    return [...first, ...rest].map((p) => p.teamsUser).filter((x): x is string => Boolean(x));
+    // Teams refreshes for user ids (29:…) only; one known by Entra object id alone is remembered by its Teams
+    // id the first time they write to the bot, and until then presses "Show my actions".
+    return [...first, ...rest]
+      .map((p) => p.teamsUser)
+      .filter((x): x is string => typeof x === 'string' && x.startsWith('29:'));
   }
 
   private async postOrUpdate(
