@@ -367,6 +367,15 @@ describe('Teams: the bot on POST /api/messages', () => {
     expect(kept.conversation).toBe('19:escalations-hackney@thread.tacv2');
   });
 
+  it('added to a group chat, it says what it does there (no channel to link)', async () => {
+    const chat = { id: '19:group-chat-1@thread.v2', conversationType: 'groupChat' as const };
+    await post(activity('mo', chat, { type: 'installationUpdate', action: 'add' }));
+    const said = await connector.waitFor('the group chat welcome', (c) => c.conversation === chat.id);
+    expect(String(said.activity.text)).toBe(
+      'Stepwise is added to this chat. Type help to see the commands. Requests are posted in the teams’ own channels, and direct messages go to each person’s chat with Stepwise.',
+    );
+  });
+
   it('one install told twice, and every upgrade, welcome once; removed and added again, welcome again', async () => {
     const chat = personal('nina');
     const welcomes = () =>

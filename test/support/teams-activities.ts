@@ -5,7 +5,7 @@ export const teamsBot = { id: '28:stepwise-bot', name: 'Stepwise' };
 
 export interface TeamsConversation {
   id: string;
-  conversationType: 'channel' | 'personal';
+  conversationType: 'channel' | 'personal' | 'groupChat';
 }
 
 /** An activity from a person (their Teams user id and name) in a conversation, with `serviceUrl` the connector. */

@@ -351,6 +351,11 @@ export function teamsLogic(deps: TeamsBotDeps): TeamsLogic {
         resent,
       );
     }
+    if (conversationType(activity) === 'groupChat')
+      return said(
+        'Stepwise is added to this chat. Type help to see the commands. Requests are posted in the teams’ own channels, and direct messages go to each person’s chat with Stepwise.',
+        0,
+      );
     // Every channel of the team is remembered, not only the one the install arrived in: a directory team whose
     // channel is another of them (now, or once the directory names it) is posted to there.
     const others = (await helpers.teamChannels()).filter((c) => c !== id);
