@@ -34,6 +34,28 @@ export interface OpenAppOptions {
   demoDirectory?: boolean;
 }
 
+/**
+ * A first run with no directory: the protocol's fictional demo teams and people, so it can be tried. Another
+ * protocol's demo directory (trying a second council on the same data) is swapped the same way; a directory of
+ * any other kind is the council's own and is never replaced. Returns whether it loaded one.
+ */
+export async function ensureDemoDirectory(
+  db: Database,
+  profile: ProtocolProfile,
+  log?: (line: string) => void,
+): Promise<boolean> {
+  if (!isProfileName(profile.id)) return false;
+  const teams = await db.prisma.team.findMany({ select: { id: true } });
+  const demoOf = teams.length ? demoDirectoryWithTeams(teams.map((t) => t.id)) : undefined;
+  if (teams.length && (!demoOf || demoOf === profile.id)) return false;
+  const loaded = await loadDirectoryFile(db, demoDirectoryPath(profile.id), profile);
+  log?.(
+    `loaded the ${profile.id} demo directory (${loaded.teams} teams, ${loaded.people} people)` +
+      (demoOf ? `, in place of the ${demoOf} one` : ''),
+  );
+  return true;
+}
+
 export async function openApp(config: Config, opts: OpenAppOptions = {}): Promise<App> {
   const profile = await loadProfile(config.STEPWISE_PROTOCOL);
   const calendar = new WorkingCalendar(profile.calendar, { extraClosures: config.STEPWISE_CLOSURES ?? [] });
@@ -44,20 +66,7 @@ export async function openApp(config: Config, opts: OpenAppOptions = {}): Promis
   try {
     if (opts.migrate !== false) await migrate(db, { ...(opts.log ? { log: opts.log } : {}) });
     if (config.STEPWISE_DIRECTORY) await loadDirectoryFile(db, config.STEPWISE_DIRECTORY, profile);
-    else if (opts.demoDirectory && isProfileName(profile.id)) {
-      // A first run with no directory: the protocol's fictional demo teams and people, so it can be tried.
-      // Another protocol's demo directory (trying a second council on the same data) is swapped the same way;
-      // a directory of any other kind is the council's own and is never replaced.
-      const teams = await db.prisma.team.findMany({ select: { id: true } });
-      const demoOf = teams.length ? demoDirectoryWithTeams(teams.map((t) => t.id)) : undefined;
-      if (!teams.length || (demoOf && demoOf !== profile.id)) {
-        const loaded = await loadDirectoryFile(db, demoDirectoryPath(profile.id), profile);
-        opts.log?.(
-          `loaded the ${profile.id} demo directory (${loaded.teams} teams, ${loaded.people} people)` +
-            (demoOf ? `, in place of the ${demoOf} one` : ''),
-        );
-      }
-    }
+    else if (opts.demoDirectory) await ensureDemoDirectory(db, profile, opts.log);
     const store = new PrismaTransferStore(db.prisma);
     const app: App = {
       config,

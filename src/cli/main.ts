@@ -7,7 +7,7 @@ import { existsSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { openApp } from '../app.ts';
+import { ensureDemoDirectory, openApp } from '../app.ts';
 import { clockOffsetSetting, DemoClock } from '../clock.ts';
 import { type Config, readConfig } from '../config.ts';
 import { seedDemo } from '../demo/seed.ts';
@@ -100,7 +100,9 @@ async function demo(
 ): Promise<number> {
   const now = nowOption(values.now);
   const protocol = values.protocol ?? config.STEPWISE_PROTOCOL;
-  const app = await openApp({ ...config, STEPWISE_PROTOCOL: protocol }, { demoDirectory: true, log: out });
+  // The demo directory is loaded only once the database is known to be one the demo may seed: a refusal
+  // changes nothing.
+  const app = await openApp({ ...config, STEPWISE_PROTOCOL: protocol }, { log: out });
   try {
     const existing = await app.db.prisma.transfer.count();
     if (existing > 0 && !values.force)
@@ -108,6 +110,8 @@ async function demo(
         'refused',
         `${app.db.describe} already holds ${existing} transfer(s): the demo seeds an empty database (add --force to seed it anyway)`,
       );
+    if (!config.STEPWISE_DIRECTORY && (await ensureDemoDirectory(app.db, app.profile, out)))
+      await app.reloadDirectory();
     if (protocol !== config.STEPWISE_PROTOCOL)
       out(
         `seeding the ${protocol} protocol (--protocol); the server uses STEPWISE_PROTOCOL=${config.STEPWISE_PROTOCOL}: start it with STEPWISE_PROTOCOL=${protocol} to see these requests`,

@@ -159,6 +159,10 @@ describe('stepwise demo (the command)', () => {
     expect(second.code).toBe(1);
     expect(second.stderr.trim().split('\n')).toHaveLength(1);
     expect(second.stderr).toMatch(/^stepwise: .* already holds 1\d transfer\(s\).*--force/);
+    // Refused for another council: its demo directory is not swapped in either (a refusal changes nothing).
+    const other = await stepwise(['demo', '--protocol', 'somerset', ...at], env);
+    expect(other.code).toBe(1);
+    expect(other.stdout).not.toContain('demo directory');
 
     const forced = await stepwise(['demo', '--protocol', 'halton', '--force', ...at], env);
     expect(forced.code).toBe(0);
