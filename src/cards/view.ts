@@ -54,6 +54,7 @@ import type {
   TransferRow,
   TransferStore,
 } from '../workflow/ports.ts';
+import { foreignRoute, WorkflowError } from '../workflow/errors.ts';
 import { TransferWorkflow } from '../workflow/transfers.ts';
 import { type ActionVerb, actionData, type FormName } from './actions.ts';
 import type { SubCard } from './templates.ts';
@@ -119,7 +120,7 @@ function rulesOf(
 
 function routeOf(profile: ProtocolProfile, routeId: string): Route {
   const route = profile.routes.find((r) => r.id === routeId);
-  if (!route) throw new Error(`the ${profile.id} profile has no route "${routeId}"`);
+  if (!route) throw new WorkflowError('not_found', foreignRoute(profile, routeId));
   return route;
 }
 

@@ -64,6 +64,19 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   const teamsSettings = teamsConfig(config);
   const token = slackSettings || teamsSettings ? undefined : workspaceToken(config);
   const app = await openApp(config, { log: (line) => log.info(line), demoDirectory: true });
+  // Requests made under another protocol (a second council tried on the same data) stay stored; this server
+  // explains them when asked and sets their timers aside, and says so once here.
+  const foreign = await app.db.prisma.transfer.count({
+    where: {
+      routeId: { notIn: app.profile.routes.map((r) => r.id) },
+      state: { notIn: ['closed', 'withdrawn'] },
+    },
+  });
+  if (foreign)
+    log.warn(
+      { requests: foreign, protocol: app.profile.id },
+      'open requests made under another protocol are stored here: they can be seen but not worked on under this one',
+    );
   const started = Date.now();
   const outbox = new PrismaOutboxStore(app.db.prisma);
   let pump: OutboxPump | null = null;

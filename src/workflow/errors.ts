@@ -37,3 +37,11 @@ export class EmergencyRoute extends WorkflowError {
     this.name = 'EmergencyRoute';
   }
 }
+
+/** A request whose route the running profile lacks: made under another council's protocol, or an edited one. */
+export function foreignRoute(profile: ProtocolProfile, routeId: string): string {
+  return (
+    `There is no route "${routeId}" in the ${profile.name}: this request was made under another protocol or an earlier ` +
+    'version of this one. Start Stepwise with the protocol it was made under (STEPWISE_PROTOCOL) to work on it.'
+  );
+}

@@ -48,7 +48,7 @@ import {
   tasksStartedBy,
 } from '../domain/rules.ts';
 import * as cmd from './commands.ts';
-import { EmergencyRoute, WorkflowError } from './errors.ts';
+import { EmergencyRoute, foreignRoute, WorkflowError } from './errors.ts';
 import { climb, stageTimer } from './escalation.ts';
 import { ladderPings, outboxFor, resolutionNotices } from './notifications.ts';
 import {
@@ -177,13 +177,7 @@ export class TransferWorkflow {
 
   route(routeId: string): Route {
     const route = findRoute(this.profile, routeId);
-    if (!route) {
-      const ids = this.profile.routes.map((r) => r.id).join(', ');
-      throw new WorkflowError(
-        'not_found',
-        `There is no route "${routeId}" in the ${this.profile.name}; routes: ${ids}.`,
-      );
-    }
+    if (!route) throw new WorkflowError('not_found', foreignRoute(this.profile, routeId));
     return route;
   }
 
@@ -479,7 +473,14 @@ export class TransferWorkflow {
     const data = parse(cmd.startSchema, input);
     if (data.significantHarm) throw new EmergencyRoute(this.profile.emergency);
     const p = this.person(data.actor.personId);
-    const route = this.route(data.routeId);
+    const route = findRoute(this.profile, data.routeId);
+    if (!route) {
+      const ids = this.profile.routes.map((r) => r.id).join(', ');
+      throw new WorkflowError(
+        'not_found',
+        `There is no route "${data.routeId}" in the ${this.profile.name}; routes: ${ids}.`,
+      );
+    }
     const team = this.directory.team(p.teamId);
     if (!team || !route.from.services.includes(team.service)) {
       const mine = this.profile.routes.filter((r) => team && r.from.services.includes(team.service));

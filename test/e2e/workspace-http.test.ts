@@ -95,6 +95,19 @@ describe('the local workspace over HTTP', () => {
     expect(cookie.status).toBe(200);
   });
 
+  it('a request made under another council’s protocol is explained, and the channel it sits in still shows', async () => {
+    const t = await server.app.workflow.start(stepUpToMash(), new Date());
+    await server.app.db.prisma.transfer.update({ where: { id: t.id }, data: { routeId: 'triage-to-sw' } });
+    const status = await post('/local/api/command', 'eve', { text: `/transfer status ${t.ref}` });
+    const body = JSON.stringify(await status.json());
+    expect(status.status).toBeLessThan(500);
+    expect(body).toContain('There is no route \\"triage-to-sw\\" in the');
+    expect(body).toContain('Start Stepwise with the protocol it was made under');
+    const channel = await call('/local/api/messages?conversation=team:mash', { person: 'mo' });
+    expect(channel.status).toBe(200);
+    await server.app.db.prisma.transfer.update({ where: { id: t.id }, data: { routeId: t.routeId } });
+  });
+
   it('streams a change to the conversation it touched; a stale press changes nothing and says why', async () => {
     const events = await call('/local/api/events', { person: 'mo' });
     expect(events.headers.get('content-type')).toMatch(/^text\/event-stream/);
