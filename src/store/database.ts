@@ -372,11 +372,18 @@ function pgReason(error: unknown, target: PgTarget, timeoutMs: number): string {
   return oneLine(message);
 }
 
+/**
+ * The password out of a message: where a URL carries it (`:secret@`), and anywhere else only when it is long
+ * enough not to be a fragment of ordinary words (blanking every "s" of a one-letter password garbles the
+ * message and shows which letters the password has).
+ */
 function scrub(text: string, target: PgTarget): string {
   if (!target.password) return text;
-  let out = text.split(target.password).join('***');
-  const encoded = encodeURIComponent(target.password);
-  if (encoded !== target.password) out = out.split(encoded).join('***');
+  let out = text;
+  for (const form of new Set([target.password, encodeURIComponent(target.password)])) {
+    out = out.split(`:${form}@`).join(':***@');
+    if (form.length >= 8) out = out.split(form).join('***');
+  }
   return out;
 }
 

@@ -72,6 +72,12 @@ describe('stepwise CLI', () => {
     expect(pg.stderr.trim().split('\n')).toHaveLength(1);
     expect(pg.stderr).toContain('127.0.0.1:1');
     expect(pg.stderr).not.toContain('secret');
+    // A one-letter password is not blanked out of every word of the message.
+    const short = await stepwise(['migrate'], {
+      DATABASE_URL: 'postgresql://someone:s@127.0.0.1:1/stepwise',
+    });
+    expect(short.stderr).toContain('connection refused (is the server running and listening on that port?)');
+    expect(short.stderr).not.toContain(':s@');
     const file = join(tmp(), 'a-file');
     writeFileSync(file, 'x');
     const dir = await stepwise(['migrate'], { STEPWISE_DATA_DIR: join(file, 'data') });
