@@ -1,6 +1,7 @@
 /** The environment, read once and validated: a bad value is one clear line, never a stack trace. */
 import cron from 'node-cron';
 import { z } from 'zod';
+import { isValidLocalDate } from './domain/calendar.ts';
 
 const closures = z
   .string()
@@ -10,10 +11,24 @@ const closures = z
       .map((d) => d.trim())
       .filter(Boolean),
   )
-  .pipe(z.array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'dates as YYYY-MM-DD, separated by commas')));
+  .pipe(
+    z.array(
+      z
+        .string()
+        .regex(/^\d{4}-\d{2}-\d{2}$/, 'dates as YYYY-MM-DD, separated by commas')
+        .refine(isValidLocalDate, {
+          error: (issue) => `"${String(issue.input)}" is not a real date (YYYY-MM-DD)`,
+        }),
+    ),
+  );
 
 export const configSchema = z.object({
-  PORT: z.coerce.number().int().min(0).max(65535).default(3978),
+  PORT: z.coerce
+    .number({ error: 'a port number from 0 to 65535' })
+    .int({ error: 'a port number from 0 to 65535' })
+    .min(0, { error: 'a port number from 0 to 65535' })
+    .max(65535, { error: 'a port number from 0 to 65535' })
+    .default(3978),
   HOST: z.string().default('127.0.0.1'),
   DATABASE_URL: z.string().min(1).optional(),
   STEPWISE_DATA_DIR: z.string().min(1).default('./.stepwise'),

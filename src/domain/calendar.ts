@@ -86,7 +86,7 @@ export const durationSchema = z.object({
 const DATE_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
 const TIME_PATTERN = /^([01]\d|2[0-3]):([0-5]\d)$/;
 
-function isValidLocalDate(value: string): boolean {
+export function isValidLocalDate(value: string): boolean {
   return DATE_PATTERN.test(value) && DateTime.fromISO(value, { zone: 'utc' }).isValid;
 }
 
