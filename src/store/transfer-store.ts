@@ -274,7 +274,7 @@ export class PrismaTransferStore implements TransferStore {
    * The audit chain's head is locked first, as every command's statement does, so the sweep and commands queue
    * in one order (head, then rows) and cannot deadlock on each other's rows.
    */
-  async claimDue(now: Date, limit: number): Promise<TimerRow[]> {
+  async claimDue(now: Date, limit: number, routeIds: readonly string[]): Promise<TimerRow[]> {
     await this.db.$queryRawUnsafe('SELECT seq FROM audit_head WHERE id = 1 FOR UPDATE');
     const rows = await this.db.$queryRaw<
       {
@@ -289,7 +289,9 @@ export class PrismaTransferStore implements TransferStore {
       }[]
     >`SELECT id, transfer_id, kind, key, due_at, status, occurrence, payload FROM timer
       WHERE status = 'pending' AND due_at <= ${now}::timestamptz
-      ORDER BY due_at, id LIMIT ${limit} FOR UPDATE SKIP LOCKED`;
+        AND (transfer_id IS NULL OR EXISTS (
+          SELECT 1 FROM transfer t WHERE t.id = timer.transfer_id AND t.route_id = ANY(${[...routeIds]}::text[])))
+      ORDER BY due_at, id LIMIT ${limit} FOR UPDATE OF timer SKIP LOCKED`;
     return rows.map((r) => ({
       id: r.id,
       transferId: r.transfer_id,

@@ -231,7 +231,11 @@ export interface TransferStore {
 export interface TimerStore extends TransferStore {
   transaction<T>(fn: (store: TimerStore) => Promise<T>): Promise<T>;
   /** Claims up to `limit` pending timers due at `now`, oldest first, skipping rows another sweeper holds. */
-  claimDue(now: Date, limit: number): Promise<TimerRow[]>;
+  /**
+   * Due timers, oldest first, locked for this sweep: those of no transfer (digests) and those of transfers on the
+   * given routes (a request made under another protocol keeps its timers for a server that runs it).
+   */
+  claimDue(now: Date, limit: number, routeIds: readonly string[]): Promise<TimerRow[]>;
   /** Applies a handled timer's writes and marks it done; false if the transfer changed meanwhile. */
   finishTimer(timer: TimerRow, action: SweepAction, now: Date): Promise<boolean>;
   /** Creates timers that belong to no transfer (digests) unless a timer with the same key exists. */

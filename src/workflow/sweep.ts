@@ -52,9 +52,10 @@ export async function sweepDueTimers(
   const max = opts.max ?? 10_000;
   const report: SweepReport = { handled: [], skipped: 0, failed: [] };
   await store.ensureGlobalTimers(recurringTimers(workflow, now), now);
+  const routeIds = workflow.profile.routes.map((r) => r.id);
   for (;;) {
     const claimed = await store.transaction(async (tx) => {
-      const timers = await tx.claimDue(now, batch);
+      const timers = await tx.claimDue(now, batch, routeIds);
       for (const timer of timers) {
         const t = timer.transferId ? await tx.find(timer.transferId) : null;
         let action: SweepAction;
@@ -63,8 +64,8 @@ export async function sweepDueTimers(
             ? await handleTimer(workflow, tx, timer, t, now)
             : await handleDigest(workflow, tx, timer, now);
         } catch (e) {
-          // One timer the sweep cannot handle (its transfer's route is gone from an edited profile, say) must
-          // not hold back every other timer: it is set aside, and the rest of the batch goes on. A database
+          // One timer the sweep cannot handle (a fault in its handling) must not hold back every other timer:
+          // it is set aside, and the rest of the batch goes on. A database
           // error is not caught here in effect: the transaction is aborted, so the next statement fails too.
           const reason = e instanceof Error ? e.message : String(e);
           action = setAside(workflow, timer, now, reason);

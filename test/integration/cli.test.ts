@@ -1,5 +1,5 @@
 import { execFile, spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -158,6 +158,17 @@ describe('stepwise CLI', () => {
     const verify = await stepwise(['audit', 'verify'], env);
     expect(verify.code).toBe(0);
     expect(verify.stdout).toMatch(/^intact: 0 event\(s\)/);
+  });
+
+  it('the README’s directory example loads as it is', async () => {
+    const readme = readFileSync(join(import.meta.dirname, '..', '..', 'README.md'), 'utf8');
+    const yaml = /to save as `my-directory\.yaml`:\n\n```yaml\n([\s\S]*?)```/.exec(readme)?.[1];
+    if (!yaml) throw new Error('the README has no directory example');
+    const file = join(tmp(), 'my-directory.yaml');
+    writeFileSync(file, yaml);
+    const loaded = await stepwise(['directory', 'load', file], { STEPWISE_DATA_DIR: tmp() });
+    expect([loaded.code, loaded.stderr]).toEqual([0, '']);
+    expect(loaded.stdout).toContain('loaded 2 team(s) and 1 person(s)');
   });
 
   it('outbox counts and lists the failed messages, and retry queues them again', async () => {

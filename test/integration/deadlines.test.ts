@@ -669,37 +669,54 @@ describe.each(databaseKinds)('deadlines on %s', (kind) => {
     expect([resolved.state, resolved.decision?.action]).toEqual(['resolved', 'accept']);
   });
 
-  it('a timer that cannot be handled (its route gone from an edited profile) is set aside; every other timer still fires', async () => {
-    const orphan = await w.start(stepUpToMash(), monday);
+  it('a timer the sweep fails on is set aside with why; every other timer still fires', async () => {
+    const broken = await w.start(stepUpToMash(), monday);
     const kept = await w.start(stepDownToHub(), monday);
-    // The same data, under a profile whose to-statutory route was renamed (an edited profile file).
-    const edited: ProtocolProfile = {
-      ...w.profile,
-      routes: w.profile.routes.map((r) => (r.id === 'to-statutory' ? { ...r, id: 'to-mash' } : r)),
-    };
-    const w2 = new TransferWorkflow({ profile: edited, calendar: w.calendar, directory: w.directory, store });
+    // The same workflow with a fault in one request's handling (a bug, say).
+    const faulty: TransferWorkflow = Object.assign(Object.create(Object.getPrototypeOf(w)), w, {
+      holderText: (t: Parameters<TransferWorkflow['holderText']>[0]) => {
+        if (t.id === broken.id) throw new Error('a fault in the handler');
+        return w.holderText(t);
+      },
+    });
     const later = at('2026-12-04T12:00:00Z');
-    const report = await sweepDueTimers(w2, store, later);
-    // Both of the orphan's decision timers are set aside, with why; the other request's are handled.
-    expect(report.failed.map((f) => [f.ref, f.kind]).sort()).toEqual([
-      [orphan.ref, 'decision_due'],
-      [orphan.ref, 'decision_reminder'],
-    ]);
-    expect(report.failed[0]?.reason).toMatch(/There is no route "to-statutory"/);
+    const report = await sweepDueTimers(faulty, store, later);
+    expect(report.failed.map((f) => [f.ref, f.kind, f.reason])).toEqual(
+      expect.arrayContaining([[broken.ref, 'decision_reminder', 'a fault in the handler']]),
+    );
     expect(report.handled.filter((h) => h.ref === kept.ref).map((h) => h.kind)).toEqual(
       expect.arrayContaining(['decision_reminder', 'decision_due']),
     );
-    expect(report.handled.some((h) => h.ref === orphan.ref)).toBe(false);
-    const timers = await db.prisma.timer.findMany({ where: { transferId: orphan.id } });
+    const timers = await db.prisma.timer.findMany({ where: { transferId: broken.id, status: 'failed' } });
+    expect(timers.map((x) => x.kind)).toContain('decision_reminder');
+    expect((await sent(broken.id)).filter((r) => r.kind === 'reminder')).toEqual([]);
+    // Set aside for good: the next sweep does not try them again.
     expect(
-      timers
-        .filter((x) => x.status === 'failed')
-        .map((x) => x.kind)
-        .sort(),
-    ).toEqual(['decision_due', 'decision_reminder']);
-    expect((await sent(orphan.id)).filter((r) => r.kind === 'reminder')).toEqual([]);
-    // Set aside for good: the next sweep does not try them again, and the rest goes on as usual.
-    const next = await sweepDueTimers(w2, store, new Date(later.getTime() + 3 * 24 * 3600_000));
-    expect(next.failed).toEqual([]);
+      (await sweepDueTimers(faulty, store, new Date(later.getTime() + 3 * 24 * 3600_000))).failed,
+    ).toEqual([]);
+  });
+
+  it('the timers of a request made under another protocol are left for a server that runs it', async () => {
+    const foreign = await w.start(stepUpToMash(), monday);
+    const kept = await w.start(stepDownToHub(), monday);
+    // The same data under a profile without the to-statutory route (another council's, or an edited one).
+    const other: ProtocolProfile = {
+      ...w.profile,
+      routes: w.profile.routes.map((r) => (r.id === 'to-statutory' ? { ...r, id: 'to-mash' } : r)),
+    };
+    const w2 = new TransferWorkflow({ profile: other, calendar: w.calendar, directory: w.directory, store });
+    const report = await sweepDueTimers(w2, store, at('2026-12-04T12:00:00Z'), { batch: 1 });
+    expect(report.failed).toEqual([]);
+    expect(report.handled.some((h) => h.ref === foreign.ref)).toBe(false);
+    expect(report.handled.filter((h) => h.ref === kept.ref).map((h) => h.kind)).toEqual(
+      expect.arrayContaining(['decision_reminder', 'decision_due']),
+    );
+    const pending = await db.prisma.timer.findMany({ where: { transferId: foreign.id, status: 'pending' } });
+    expect(pending.map((x) => x.kind).sort()).toEqual(['decision_due', 'decision_reminder']);
+    // Under its own protocol they fire.
+    const own = await sweepDueTimers(w, store, at('2026-12-04T12:00:00Z'));
+    expect(own.handled.filter((h) => h.ref === foreign.ref).map((h) => h.kind)).toEqual(
+      expect.arrayContaining(['decision_reminder', 'decision_due']),
+    );
   });
 });
