@@ -147,6 +147,8 @@ describe('Somerset rules', () => {
     for (const rationale of [
       'Asking would damage the working relationship with mum.',
       'We want to keep a good relationship with the family while the TAF continues.',
+      'Asking now would harm our relationship with the parents.',
+      'If we asked, the relationship with the family would be lost.',
     ]) {
       expect(
         checkConsent(profile, stepUp, notSought('increase-risk-of-harm', rationale)),
@@ -168,8 +170,13 @@ describe('Somerset rules', () => {
   // the pattern accepts "relationship" followed within 40 characters by "protect", so a valid rationale about a
   // controlling relationship and protecting the child is refused as "preserving the relationship".
   it('Somerset: a valid rationale that mentions a relationship in another sense is not refused', () => {
-    const rationale = 'Given the controlling relationship, seeking consent would fail to protect the child.';
-    expect(checkConsent(profile, stepUp, notSought('increase-risk-of-harm', rationale))).toEqual([]);
+    for (const rationale of [
+      'Given the controlling relationship, seeking consent would fail to protect the child.',
+      'Seeking consent from the parents would increase the risk of significant harm to the child; the relationship with the mother is the source of the abuse.',
+      'Asking would put the child at risk of harm. The relationship between the parents is violent.',
+      'Not asking is the only way to protect her from the relationship while the police act.',
+    ])
+      expect(checkConsent(profile, stepUp, notSought('increase-risk-of-harm', rationale)), rationale).toEqual([]);
   });
 
   it('Somerset: the step-down plan holds its five components (each missing one is an error)', () => {
