@@ -49,10 +49,8 @@ export class OutboxPump {
     do {
       this.again = false;
       try {
-        const report = await deliverOutbox(this.store, this.sender, (this.opts.now ?? (() => new Date()))(), {
-          ...this.opts,
-          batch,
-        });
+        const clock = this.opts.now ?? (() => new Date());
+        const report = await deliverOutbox(this.store, this.sender, clock(), { ...this.opts, clock, batch });
         if (report.retried || report.failed)
           this.log.warn(report, 'outbox: some messages were not delivered');
         if (report.sent + report.retried + report.failed >= batch) this.again = true;

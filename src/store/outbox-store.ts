@@ -1,6 +1,6 @@
 /** The outbox table behind the delivery worker (src/workflow/outbox.ts). */
 import { randomUUID } from 'node:crypto';
-import type { OutboxMessage, OutboxStore } from '../workflow/outbox.ts';
+import type { Claim, OutboxMessage, OutboxStore } from '../workflow/outbox.ts';
 import type { NewOutbox } from '../workflow/ports.ts';
 import type { PrismaClient } from './generated/prisma/client.ts';
 import { formatRef } from './transfer-store.ts';
@@ -97,6 +97,7 @@ export class PrismaOutboxStore implements OutboxStore {
         target: json(r.target),
         payload: json(r.payload),
         attempts: r.attempts,
+        leaseUntil,
       }));
   }
 
@@ -117,31 +118,42 @@ export class PrismaOutboxStore implements OutboxStore {
     });
   }
 
-  async markSent(id: string, now: Date): Promise<void> {
+  // Every write about a claimed message is fenced by its claim (status 'sending' with that lease): a worker whose
+  // claim ran out and was taken over by another changes nothing.
+
+  async renewLease(claim: Claim, until: Date): Promise<boolean> {
+    const { count } = await this.prisma.outbox.updateMany({
+      where: { id: claim.id, status: 'sending', nextAttemptAt: claim.leaseUntil },
+      data: { nextAttemptAt: until },
+    });
+    return count > 0;
+  }
+
+  async markSent(claim: Claim, now: Date): Promise<void> {
     await this.prisma.outbox.updateMany({
-      where: { id, status: 'sending' },
+      where: { id: claim.id, status: 'sending', nextAttemptAt: claim.leaseUntil },
       data: { status: 'sent', sentAt: now, lastError: null },
     });
   }
 
-  async markRetry(id: string, nextAttemptAt: Date, error: string): Promise<void> {
+  async markRetry(claim: Claim, nextAttemptAt: Date, error: string): Promise<void> {
     await this.prisma.outbox.updateMany({
-      where: { id, status: 'sending' },
+      where: { id: claim.id, status: 'sending', nextAttemptAt: claim.leaseUntil },
       data: { status: 'pending', nextAttemptAt, lastError: error.slice(0, 500) },
     });
   }
 
-  async release(ids: string[], nextAttemptAt: Date): Promise<void> {
-    if (!ids.length) return;
-    await this.prisma.outbox.updateMany({
-      where: { id: { in: ids }, status: 'sending' },
-      data: { status: 'pending', nextAttemptAt, attempts: { decrement: 1 } },
-    });
+  async release(claims: Claim[], nextAttemptAt: Date): Promise<void> {
+    for (const claim of claims)
+      await this.prisma.outbox.updateMany({
+        where: { id: claim.id, status: 'sending', nextAttemptAt: claim.leaseUntil },
+        data: { status: 'pending', nextAttemptAt, attempts: { decrement: 1 } },
+      });
   }
 
-  async markFailed(id: string, error: string): Promise<void> {
+  async markFailed(claim: Claim, error: string): Promise<void> {
     await this.prisma.outbox.updateMany({
-      where: { id, status: 'sending' },
+      where: { id: claim.id, status: 'sending', nextAttemptAt: claim.leaseUntil },
       data: { status: 'failed', lastError: error.slice(0, 500) },
     });
   }

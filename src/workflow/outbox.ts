@@ -13,6 +13,11 @@ export interface OutboxMessage extends NewOutbox {
   id: string;
   /** Including the attempt being made now. */
   attempts: number;
+  /**
+   * The claim this worker holds on it, until when: every write about the message names it, so a worker whose
+   * claim ran out (and was taken over) changes nothing. Absent for a message that was never claimed.
+   */
+  leaseUntil?: Date;
 }
 
 /** Worth trying again later: HTTP 429, 5xx, a timeout. `retryAfterMs` is the platform's own wait, if given. */
@@ -41,20 +46,33 @@ export interface Sender {
   send(message: OutboxMessage): Promise<void>;
 }
 
+/** A claimed message as the store knows it: its id and the lease its worker holds. */
+export interface Claim {
+  id: string;
+  leaseUntil: Date;
+}
+
 export interface OutboxStore {
   /** Claims up to `limit` messages due at `now` (pending, or sending with an expired lease), oldest first. */
   claimOutbox(now: Date, limit: number, leaseUntil: Date): Promise<OutboxMessage[]>;
-  markSent(id: string, now: Date): Promise<void>;
-  markRetry(id: string, nextAttemptAt: Date, error: string): Promise<void>;
-  markFailed(id: string, error: string): Promise<void>;
+  /** Extends a claim just before its message is sent; false if the claim ran out and another worker has it. */
+  renewLease(claim: Claim, until: Date): Promise<boolean>;
+  markSent(claim: Claim, now: Date): Promise<void>;
+  markRetry(claim: Claim, nextAttemptAt: Date, error: string): Promise<void>;
+  markFailed(claim: Claim, error: string): Promise<void>;
   /** Claimed messages not tried after all: pending again, due at `nextAttemptAt`, their claim not counted. */
-  release(ids: string[], nextAttemptAt: Date): Promise<void>;
+  release(claims: Claim[], nextAttemptAt: Date): Promise<void>;
 }
 
 export interface DeliveryOptions {
   batch?: number;
-  /** How long a claimed message is held before another worker may take it (default 2 minutes). */
+  /**
+   * How long a claimed message is held before another worker may take it (default 2 minutes); the claim is
+   * renewed for as long again just before the message is sent, so a long pass keeps the messages it has.
+   */
   leaseMs?: number;
+  /** The time a claim is renewed from (default: the pass's `now`); the server passes its clock. */
+  clock?: () => Date;
   /**
    * After this many attempts a message is marked failed (default 104: with the backoff below, about 24 hours of
    * a platform being down).
@@ -87,27 +105,30 @@ export async function deliverOutbox(
   opts: DeliveryOptions = {},
 ): Promise<DeliveryReport> {
   const maxAttempts = opts.maxAttempts ?? 104;
-  const claimed = await store.claimOutbox(
-    now,
-    opts.batch ?? 50,
-    new Date(now.getTime() + (opts.leaseMs ?? 120_000)),
-  );
+  const leaseMs = opts.leaseMs ?? 120_000;
+  const leaseUntil = new Date(now.getTime() + leaseMs);
+  const claimed = await store.claimOutbox(now, opts.batch ?? 50, leaseUntil);
+  const claims = new Map(claimed.map((m) => [m.id, { id: m.id, leaseUntil: m.leaseUntil ?? leaseUntil }]));
   const report: DeliveryReport = { sent: 0, retried: 0, failed: 0 };
-  /** Sends one message; returns when it is due again if it is to be retried. */
-  const deliver = async (message: OutboxMessage): Promise<Date | undefined> => {
+  /** Sends one message; returns when it is due again if it is to be retried, or 'lost' if another worker has it. */
+  const deliver = async (message: OutboxMessage): Promise<Date | 'lost' | undefined> => {
+    const held = claims.get(message.id) ?? { id: message.id, leaseUntil };
+    const until = new Date(Math.max((opts.clock?.() ?? now).getTime() + leaseMs, held.leaseUntil.getTime()));
+    if (!(await store.renewLease(held, until))) return 'lost';
+    const claim = { id: message.id, leaseUntil: until };
     try {
       await sender.send(message);
-      await store.markSent(message.id, now);
+      await store.markSent(claim, now);
       report.sent += 1;
     } catch (e) {
       const error = e instanceof Error ? e.message : String(e);
       if (e instanceof RetryableSendError && message.attempts < maxAttempts) {
         const again = new Date(now.getTime() + retryDelayMs(message.attempts, e.retryAfterMs));
-        await store.markRetry(message.id, again, error);
+        await store.markRetry(claim, again, error);
         report.retried += 1;
         return again;
       }
-      await store.markFailed(message.id, error);
+      await store.markFailed(claim, error);
       report.failed += 1;
     }
     return undefined;
@@ -122,11 +143,13 @@ export async function deliverOutbox(
     for (let group = queue.shift(); group; group = queue.shift()) {
       for (const [i, message] of group.entries()) {
         const again = await deliver(message);
+        // Taken over by another worker (this pass outlived its claim): the rest of the group is its too.
+        if (again === 'lost') break;
         // To be tried again: what the transfer wrote after it waits with it, so nothing overtakes it (a direct
         // message with the card never arrives before the channel's card changes). A message failed for good
         // holds nothing back.
         if (again) {
-          const rest = group.slice(i + 1).map((m) => m.id);
+          const rest = group.slice(i + 1).map((m) => claims.get(m.id) ?? { id: m.id, leaseUntil });
           if (rest.length) await store.release(rest, again);
           break;
         }

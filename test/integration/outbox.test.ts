@@ -127,6 +127,37 @@ describe.each(databaseKinds)('outbox delivery on %s', (kind) => {
     expect(rows.filter((r) => r.status === 'pending')).toHaveLength(rows.length - 1);
   });
 
+  it('a worker whose claim ran out and was taken over sends nothing more of it', async () => {
+    const t0 = at('2026-11-23T10:00:01Z');
+    const sends: string[] = [];
+    let hung = false;
+    const other: Sender = {
+      send: async (m) => {
+        sends.push(m.idempotencyKey);
+      },
+    };
+    const slow: Sender = {
+      send: async (m) => {
+        sends.push(m.idempotencyKey);
+        if (hung) return;
+        hung = true;
+        // This send hangs past the 2-minute claim; meanwhile another worker takes the messages over and
+        // delivers them, one pass per message (each is its transfer's next in turn).
+        const later = new Date(t0.getTime() + 180_000);
+        for (let i = 0; i < keys.length; i++) await deliverOutbox(store, other, later);
+      },
+    };
+    await deliverOutbox(store, slow, t0);
+    const times = (key: string) => sends.filter((k) => k === key).length;
+    // The message in flight when the claim ran out went twice (delivery is at least once); every other once.
+    const [first, ...rest] = (
+      await db.prisma.outbox.findMany({ orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] })
+    ).map((r) => r.idempotencyKey);
+    expect(times(first as string)).toBe(2);
+    expect(rest.map(times)).toEqual(rest.map(() => 1));
+    expect((await db.prisma.outbox.findMany()).every((r) => r.status === 'sent')).toBe(true);
+  });
+
   it('honours Retry-After on a 429', async () => {
     let calls = 0;
     const platform = new FakePlatform(() =>

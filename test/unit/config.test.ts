@@ -5,7 +5,9 @@ import { ConfigError, readConfig } from '../../src/config.ts';
 describe('configuration', () => {
   it('an impossible closure date is one clear line, like a malformed one', () => {
     expect(() => readConfig({ STEPWISE_CLOSURES: '2026-12-24, 2026-02-30' })).toThrow(
-      new ConfigError('invalid environment: STEPWISE_CLOSURES.1: "2026-02-30" is not a real date (YYYY-MM-DD)'),
+      new ConfigError(
+        'invalid environment: STEPWISE_CLOSURES.1: "2026-02-30" is not a real date (YYYY-MM-DD)',
+      ),
     );
     expect(readConfig({ STEPWISE_CLOSURES: '2026-12-24, 2028-02-29' }).STEPWISE_CLOSURES).toEqual([
       '2026-12-24',

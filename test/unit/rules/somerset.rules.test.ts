@@ -176,7 +176,9 @@ describe('Somerset rules', () => {
       'Asking would put the child at risk of harm. The relationship between the parents is violent.',
       'Not asking is the only way to protect her from the relationship while the police act.',
     ])
-      expect(checkConsent(profile, stepUp, notSought('increase-risk-of-harm', rationale)), rationale).toEqual([]);
+      expect(checkConsent(profile, stepUp, notSought('increase-risk-of-harm', rationale)), rationale).toEqual(
+        [],
+      );
   });
 
   it('Somerset: the step-down plan holds its five components (each missing one is an error)', () => {
