@@ -173,6 +173,7 @@ export interface ChannelView
     | 'childInitials'
     | 'childAgeBand'
     | 'submittedAt'
+    | 'pausedMs'
   > {
   flagKinds: Flag['kind'][];
   decision: Omit<DecisionRecord, 'text'> | null;
@@ -216,6 +217,7 @@ export function channelView(t: TransferRow, route: Route): ChannelView {
         }
       : null,
     submittedAt: t.submittedAt,
+    pausedMs: t.pausedMs,
     structured,
   };
 }
@@ -251,7 +253,7 @@ export function nextDeadline(args: {
   const when = (d: Date) => formatWhen(d, calendar.timeZone);
   const left = (d: Date, unit: DurationUnit) => calendar.describe(now, d, unit);
   if ((t.state === 'submitted' || t.state === 'resubmitted') && t.submittedAt) {
-    const due = decisionDue(route, t.submittedAt, calendar);
+    const due = decisionDue(route, t.submittedAt, calendar, t.pausedMs);
     if (due) {
       const unit = route.decision.due?.unit ?? 'working_days';
       return { text: `Decision due ${when(due)} (${left(due, unit)})`, at: due };
@@ -699,7 +701,7 @@ export function statusData(
     draft: `${v.ref} is saved as a draft.`,
     submitted: `${v.ref} was sent to ${receiving} by ${who(v.requesterId)}.`,
     more_info_requested: `${who(v.decision?.byId)} asked for more information on ${v.ref}; the decision clock is paused.`,
-    resubmitted: `${v.ref} was resubmitted by ${who(v.requesterId)}; the decision clock has restarted.`,
+    resubmitted: `${v.ref} was resubmitted by ${who(v.requesterId)}; the decision clock runs again.`,
     accepted: `${v.ref} was accepted by ${who(v.decision?.byId)}.`,
     allocated: `${v.ref} was allocated${worker ? ` to ${worker}` : ''} by ${who(v.allocation?.byId)}.`,
     handover_scheduled: `The handover of ${v.ref} is scheduled.`,

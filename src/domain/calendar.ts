@@ -603,6 +603,17 @@ export class WorkingCalendar {
     return total;
   }
 
+  /** Working time in [a, b) in milliseconds (0 if b is not after a). */
+  workingMs(a: Date, b: Date): number {
+    return Math.max(0, this.workingMsBetween(a, b));
+  }
+
+  /** `ms` of working time on from `from` (from the next working time, if `from` is outside it). */
+  addWorkingMs(from: Date, ms: number): Date {
+    if (ms <= 0) return new Date(checkInstant(from));
+    return this.countWorkingForward(this.nextWorkingStart(from), Math.round(ms));
+  }
+
   /** Whole working minutes in [a, b) (partial minutes are dropped); negative if b < a. */
   workingMinutesBetween(a: Date, b: Date): number {
     return Math.trunc(this.workingMsBetween(a, b) / MINUTE_MS);

@@ -261,11 +261,32 @@ export function tasksAnchoredOn(route: Route, field: string, ctx: ConditionConte
 }
 
 /** The decision deadline, counted from submission or resubmission (more information restarts the clock). */
-export function decisionDue(route: Route, from: Date, calendar: WorkingCalendar): Date | null {
-  return route.decision.mode === 'decide' && route.decision.due
-    ? calendar.due(from, route.decision.due)
-    : null;
+/**
+ * When the receiving team's decision is due: the route's time limit from the request, moved on by the time the
+ * clock was paused (asking for more information pauses it; `pausedMs` as {@link pauseLength} measures it).
+ */
+export function decisionDue(route: Route, from: Date, calendar: WorkingCalendar, pausedMs = 0): Date | null {
+  if (route.decision.mode !== 'decide' || !route.decision.due) return null;
+  const due = calendar.due(from, route.decision.due);
+  if (pausedMs <= 0) return due;
+  return workingUnit(route.decision.due.unit)
+    ? calendar.addWorkingMs(due, pausedMs)
+    : new Date(due.getTime() + pausedMs);
 }
+
+/** How long a pause of the decision clock counts: working time for a limit in working days or hours, else clock time. */
+export function pauseLength(
+  route: Route,
+  pausedAt: Date,
+  resumedAt: Date,
+  calendar: WorkingCalendar,
+): number {
+  const unit = route.decision.due?.unit;
+  if (unit && workingUnit(unit)) return calendar.workingMs(pausedAt, resumedAt);
+  return Math.max(0, resumedAt.getTime() - pausedAt.getTime());
+}
+
+const workingUnit = (unit: string) => unit === 'working_days' || unit === 'working_hours';
 
 /** Routes a person in a team providing `service` may start with this command. */
 export function routesFor(profile: ProtocolProfile, service: string, command?: Route['command']): Route[] {

@@ -27,7 +27,7 @@ function eventText(w: TransferWorkflow, t: TransferRow, event: TransferEvent, ac
     case 'submitted':
       return `${t.ref} was sent by ${who} to ${w.teamName(t.receivingTeamId)}.`;
     case 'resubmitted':
-      return `${t.ref} was resubmitted with more information by ${who}; the decision clock has restarted.`;
+      return `${t.ref} was resubmitted with more information by ${who}; the decision clock runs again.`;
     case 'more_info_requested':
       return `${who} asked for more information on ${t.ref}; the decision clock is paused.`;
     case 'accepted':

@@ -41,6 +41,7 @@ import {
   chooseReceivingService,
   decisionDue,
   findRoute,
+  pauseLength,
   findVagueWords,
   meetingsStartedBy,
   type Scheduled,
@@ -442,8 +443,13 @@ export class TransferWorkflow {
   }
 
   /** The decision's chase: a reminder before it is due (if there is time for one), and the overdue chase. */
-  private decisionTimer(route: Route, transferId: string, version: number, from: Date): NewTimer[] {
-    const due = decisionDue(route, from, this.calendar);
+  private decisionTimer(
+    route: Route,
+    transferId: string,
+    version: number,
+    from: Date,
+    due = decisionDue(route, from, this.calendar),
+  ): NewTimer[] {
     if (!due) return [];
     const { remindBefore } = this.profile.chasing;
     const remindAt = this.calendar.due(due, {
@@ -724,18 +730,26 @@ export class TransferWorkflow {
         }
         form = parsed.values;
       }
-      const paused = t.pausedAt ? now.getTime() - t.pausedAt.getTime() : 0;
+      // More information pauses the clock; the answer (resubmission) lets it run on from where it stopped: the
+      // time it stood is added to the time allowed, and the request keeps the time it had already waited.
+      const pausedMs = t.pausedMs + (t.pausedAt ? pauseLength(route, t.pausedAt, now, this.calendar) : 0);
       return {
-        // More information stops the clock; the answer (resubmission) starts it again from now.
         patch: {
           form,
           // A corrected Level of Need (Manchester's pro forma) is the level the card shows.
           toLevel: levelStatedOn(route, form) ?? t.toLevel,
           pausedAt: null,
-          pausedMs: t.pausedMs + paused,
-          submittedAt: now,
+          pausedMs,
         },
-        changes: { timers: this.decisionTimer(route, t.id, t.version + 1, now) },
+        changes: {
+          timers: this.decisionTimer(
+            route,
+            t.id,
+            t.version + 1,
+            now,
+            decisionDue(route, t.submittedAt ?? now, this.calendar, pausedMs),
+          ),
+        },
         data: { answer: data.answer, changedFields: data.form ? Object.keys(data.form) : [] },
       };
     });

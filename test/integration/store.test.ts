@@ -21,6 +21,7 @@ const BUILT_IN = [
   '20261124090000_meeting_proposals_global_timers',
   '20261125090000_dispute_about',
   '20261126090000_local_workspace',
+  '20261206090000_decision_clock_pauses',
 ];
 const ZERO_HASH = '0'.repeat(64);
 

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { nextDeadline } from '../../src/cards/view.ts';
 import { verifyStoredChain } from '../../src/store/audit-store.ts';
 import type { Database } from '../../src/store/database.ts';
 import type { PrismaTransferStore } from '../../src/store/transfer-store.ts';
@@ -380,7 +381,7 @@ describe.each(databaseKinds)('transfer workflow on %s', (kind) => {
     );
   });
 
-  it('asking for more information pauses the decision clock; resubmission restarts it', async () => {
+  it('asking for more information pauses the decision clock; resubmission lets it run on from where it stopped', async () => {
     const t = await w.start(stepUpToMash(), monday);
     await w.requestInfo(
       {
@@ -400,11 +401,22 @@ describe.each(databaseKinds)('transfer workflow on %s', (kind) => {
       at('2026-11-27T09:00:00Z'),
     );
     expect(back.state).toBe('resubmitted');
-    expect(back.pausedMs).toBe(3 * 24 * 3600 * 1000);
+    // Paused from Tuesday 09:00 to Friday 09:00: three working days of 8 hours stood still.
+    expect(back.pausedMs).toBe(3 * 8 * 3600 * 1000);
+    expect(back.submittedAt?.toISOString()).toBe(monday.toISOString());
     const pending = (await timers(t.id)).filter((x) => x.status === 'pending' && x.kind === 'decision_due');
     expect(pending).toHaveLength(1);
-    // Friday 27 November + 3 working days = Wednesday 2 December 17:00.
-    expect(pending[0]?.dueAt.toISOString()).toBe('2026-12-02T17:00:00.000Z');
+    // Due Thursday 26 November 17:00, with 24 working hours left when it paused: from Friday 09:00 that is
+    // Tuesday 1 December 17:00 (a restart would have given Wednesday 2 December: the Monday already waited
+    // would have been given again).
+    expect(pending[0]?.dueAt.toISOString()).toBe('2026-12-01T17:00:00.000Z');
+    const card = nextDeadline({
+      transfer: back,
+      profile: w.profile,
+      calendar: w.calendar,
+      now: at('2026-11-27T09:00:00Z'),
+    });
+    expect(card.at?.toISOString()).toBe('2026-12-01T17:00:00.000Z');
   });
 
   it('a resubmission may correct the form; the child’s age is worked out again, never typed', async () => {

@@ -198,7 +198,7 @@ const bins = [
 
 /**
  * Requests submitted in the period on routes where the receiving team decides: the working time from the
- * request (submittedAt, which a resubmission after "more information" resets, as it restarts the clock) to
+ * request (submittedAt; the time the clock stood paused for more information is taken off) to
  * the receiving team's first decision (its first accept, decline or advice-only event; else the decision
  * recorded on the transfer, e.g. by the ladder), against the route's decision deadline.
  */
@@ -216,6 +216,7 @@ export async function loadDecisions(ctx: DashboardContext): Promise<DecisionData
       receivingTeamId: true,
       state: true,
       submittedAt: true,
+      pausedMs: true,
       decision: true,
     },
     orderBy: { number: 'asc' },
@@ -243,8 +244,16 @@ export async function loadDecisions(ctx: DashboardContext): Promise<DecisionData
       continue;
     }
     const route = findRoute(ctx.profile, t.routeId);
-    const dueAt = route ? decisionDue(route, t.submittedAt, ctx.calendar) : null;
-    const minutes = Math.max(0, ctx.calendar.workingMinutesBetween(t.submittedAt, decision.at));
+    const dueAt = route ? decisionDue(route, t.submittedAt, ctx.calendar, Number(t.pausedMs)) : null;
+    // The working time it waited for the sending team's answers does not count. On a limit in working time the
+    // pause is stored as working time and is taken off; on a clock-hours limit it is clock time, whose working
+    // part is not known, so nothing is taken off there (the due time above does allow for it).
+    const unit = route?.decision.due?.unit;
+    const paused = unit === 'working_days' || unit === 'working_hours' ? Number(t.pausedMs) : 0;
+    const minutes = Math.max(
+      0,
+      ctx.calendar.workingMinutesBetween(t.submittedAt, decision.at) - Math.round(paused / 60_000),
+    );
     rows.push({
       ref: formatRef(t.number),
       route: routeName(ctx, t.routeId),
