@@ -376,7 +376,7 @@ export class TeamsAgent {
   async proactive<T>(
     ref: Record<string, unknown>,
     send: (ops: {
-      post(activity: ActivityJson): Promise<string>;
+      post(activity: ActivityJson): Promise<string | undefined>;
       update(id: string, activity: ActivityJson): Promise<void>;
     }) => Promise<T>,
   ): Promise<T> {
@@ -390,9 +390,10 @@ export class TeamsAgent {
         async (context) => {
           result = await send({
             post: async (activity) => {
+              // A post the connector accepted without giving its id back (seen for replies) is still posted; only
+              // a card that must be updated later needs the id, and its sender checks for it.
               const r = await context.sendActivity(Activity.fromObject({ type: 'message', ...activity }));
-              if (!r?.id) throw new ConnectorError('the connector returned no activity id', undefined);
-              return r.id;
+              return r?.id || undefined;
             },
             update: async (id, activity) => {
               await context.updateActivity(

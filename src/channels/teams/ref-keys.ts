@@ -13,13 +13,13 @@ export const refKeys = {
 
 /**
  * A conversation reference as it is kept for posting to later: a new post, not a reply. A channel message arrives
- * in its thread's conversation (`19:…@thread.tacv2;messageid=…`) with its own id as `activityId`, and posting
- * with either puts every later message under that one (the SDK replies to `activityId`, Teams threads by the
- * `;messageid=` part), so both go.
+ * in its thread's conversation (`19:…@thread.tacv2;messageid=…`), and Teams threads a post by that `;messageid=`
+ * part, so it goes: posted with it, every later message would sit under that one. (The reference's `activityId`
+ * stays: the SDK answers it as `replyToId`, which Teams does not thread by, and the Playground needs it.)
  */
 export function postableReference<T extends Record<string, unknown>>(reference: T): T {
-  const { activityId: _replyTo, ...rest } = reference;
-  const conversation = rest.conversation as { id?: unknown } | undefined;
-  if (!conversation || typeof conversation.id !== 'string') return rest as T;
-  return { ...rest, conversation: { ...conversation, id: conversation.id.split(';')[0] } } as unknown as T;
+  const conversation = reference.conversation as { id?: unknown } | undefined;
+  if (!conversation || typeof conversation.id !== 'string' || !conversation.id.includes(';'))
+    return reference;
+  return { ...reference, conversation: { ...conversation, id: conversation.id.split(';')[0] } };
 }

@@ -136,7 +136,7 @@ export class TeamsSender implements Sender {
     return ref;
   }
 
-  private async post(ref: Reference, activity: ActivityJson): Promise<string> {
+  private async post(ref: Reference, activity: ActivityJson): Promise<string | undefined> {
     withinTeamsLimit(activity);
     return this.deps.agent.proactive(ref, (ops) => ops.post(activity));
   }
@@ -265,7 +265,12 @@ export class TeamsSender implements Sender {
     const ref = await this.reference(refKey);
     let messageId = saved?.messageId;
     if (messageId) await this.deps.agent.proactive(ref, (ops) => ops.update(messageId as string, activity));
-    else messageId = await this.post(ref, activity);
+    else {
+      messageId = await this.post(ref, activity);
+      // Without its id the card could never be updated in place: posted again on the next try.
+      if (!messageId)
+        throw new ConnectorError('the connector returned no activity id for the card', undefined);
+    }
     const row: MessageRef = {
       transferId: t.id,
       surface: 'teams',
