@@ -37,6 +37,7 @@ import type {
 } from '../domain/profile.ts';
 import { roleLabels } from '../domain/roles.ts';
 import { decisionDue, lawfulBases, lawfulBasisLabels } from '../domain/rules.ts';
+import { foreignRoute, WorkflowError } from '../workflow/errors.ts';
 import {
   allocatableWorkers,
   holderTeam,
@@ -54,7 +55,6 @@ import type {
   TransferRow,
   TransferStore,
 } from '../workflow/ports.ts';
-import { foreignRoute, WorkflowError } from '../workflow/errors.ts';
 import { TransferWorkflow } from '../workflow/transfers.ts';
 import { type ActionVerb, actionData, type FormName } from './actions.ts';
 import type { SubCard } from './templates.ts';

@@ -68,7 +68,7 @@ describe.each(databaseKinds)('transfer workflow on %s', (kind) => {
       (r) => r.kind === 'dm' && r.idempotencyKey === `dm:${t.id}:v${allocated.version}:eve`,
     );
     expect(allocationDms).toHaveLength(1);
-    expect((allocationDms[0]?.payload as { text: string }).text).toMatch(
+    expect((allocationDms[0]?.payload as { text?: string } | undefined)?.text).toMatch(
       /allocated .*\n\nSW-\d{6}: MASH has allocated a social worker\. As lead professional, hold a handover discussion .* within 5 working days\./s,
     );
     const meetings = await store.meetings(t.id);
