@@ -96,9 +96,11 @@ export function meetingParticipants(
         // The allocated social worker's unit (Hackney: in Children's Social Care, not the MASH that allocated).
         return firstHolders(directory, receivingHolderTeam(directory, t), ['senior', 'team_manager']);
       case 'lead_professional': {
+        // The one the form names; else the person who made the request, who leads the plan it comes from (Halton's
+        // MAP Navigator asking for a MAP step-up), never the worker it was allocated to (invited as that already).
         const email = t.form.lead_professional_email;
         const p = typeof email === 'string' ? directory.byEmail(email) : undefined;
-        return p ? [p] : person(t.allocation?.workerId);
+        return p ? [p] : person(t.requesterId);
       }
       case 'universal_practitioners':
       case 'family':

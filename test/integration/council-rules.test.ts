@@ -304,6 +304,26 @@ describe.each(databaseKinds)('council rules through the workflow on %s', (kind) 
     ]);
   });
 
+  it('Halton: the MAP Navigator who asks for the MAP step-up is invited to its meeting as the lead professional', async () => {
+    db = await freshDatabase(kind);
+    const { w } = await councilWorkflow(db, 'halton');
+    const route = w.route('map-to-csc');
+    const rule = route.meetings.find((m) => m.id === 'map-step-up');
+    if (!rule) throw new Error('no MAP step-up meeting');
+    const [navigator, worker] = w.directory.people;
+    if (!navigator || !worker) throw new Error('the Halton directory has too few people');
+    const t = {
+      requesterId: navigator.id,
+      sendingTeamId: navigator.teamId,
+      receivingTeamId: worker.teamId,
+      allocation: { workerId: worker.id },
+      form: {},
+    } as unknown as TransferRow;
+    const who = meetingParticipants(w.directory, t, rule);
+    expect(who.find((p) => p.kind === 'lead_professional')?.people.map((p) => p.id)).toEqual([navigator.id]);
+    expect(who.find((p) => p.kind === 'allocated_worker')?.people.map((p) => p.id)).toEqual([worker.id]);
+  });
+
   it('Hackney: MASH decides the level of need when it allocates: both levels on the card until then, one after', async () => {
     const { w, person, t, mash } = await hackneyAcceptedByMash();
     const accepted = await w.get(t.ref);
@@ -574,7 +594,7 @@ describe.each(databaseKinds)('council rules through the workflow on %s', (kind) 
     expect(ics).toContain(`UID:${meeting?.id}@stepwise`);
   });
 
-  it('Halton: the MAP step-up meeting the request dates invites the allocated worker once the request is allocated', async () => {
+  it('Halton: the MAP step-up meeting the request dates invites the MAP Navigator at once, and the allocated worker once the request is allocated', async () => {
     db = await freshDatabase(kind);
     const { w, person } = await councilWorkflow(db, 'halton');
     const route = w.route('map-to-csc');
@@ -589,8 +609,8 @@ describe.each(databaseKinds)('council rules through the workflow on %s', (kind) 
       (await db.prisma.outbox.findMany({ where: { transferId: t.id, kind: 'invite' } }))
         .map((r) => (r.target as { personId: string }).personId)
         .sort();
-    // Nobody to invite yet: the lead professional and allocated worker are not known until allocation.
-    expect(await invites()).toEqual([]);
+    // The MAP Navigator who asked (the lead professional) is invited at once; the allocated worker is not known yet.
+    expect(await invites()).toEqual([t.requesterId]);
     const manager = person(route.to.service, 'team_manager');
     await w.accept({ actor: actor(manager), ref: t.ref }, new Date('2026-11-24T10:00:00Z'));
     const worker = w.directory.members(t.receivingTeamId).find((p) => p.id !== manager);
@@ -599,7 +619,7 @@ describe.each(databaseKinds)('council rules through the workflow on %s', (kind) 
       { actor: actor(manager), ref: t.ref, workerId: worker.id },
       new Date('2026-11-24T11:00:00Z'),
     );
-    expect(await invites()).toEqual([worker.id]);
+    expect(await invites()).toEqual([t.requesterId, worker.id].sort());
     const [meeting] = await db.prisma.meeting.findMany({ where: { transferId: t.id } });
     expect(meeting?.status).toBe('scheduled');
   });
