@@ -18,7 +18,10 @@ const email = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 /** All the fields of a route's form, the ones every request has first. */
 export function routeFields(route: Route): FormField[] {
-  return [...baseFields, ...route.fields];
+  const base = route.caseIdRequired
+    ? baseFields.map((f) => (f.id === 'child_ref' ? { ...f, required: true } : f))
+    : baseFields;
+  return [...base, ...route.fields];
 }
 
 function isBlank(raw: unknown): boolean {

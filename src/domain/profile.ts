@@ -258,6 +258,11 @@ export const routeSchema = z.strictObject({
   id,
   name: z.string().min(1),
   kind: z.enum(routeKinds),
+  /**
+   * The child's case-system ID is required on this route's form (Manchester's pro forma asks for the Micare ID;
+   * a profile's step-back-up rule finds the child's earlier step-down by it, so its routes need it).
+   */
+  caseIdRequired: z.boolean().default(false),
   /** Which slash command offers it: /stepup, /stepdown or /stepin. Joint working is offered under /stepdown. */
   command: z.enum(['stepup', 'stepdown', 'stepin']),
   summary: z.string().min(1),
@@ -473,6 +478,14 @@ function checkReferences(p: z.output<typeof profileObject>, ctx: z.RefinementCtx
   unique(p.levels, 'levels');
   unique(p.services, 'services');
   unique(p.routes, 'routes');
+  if (p.stepBackUp)
+    p.routes.forEach((r, i) => {
+      if ((r.kind === 'step-up' || r.kind === 'step-down') && !r.caseIdRequired)
+        issue(
+          ['routes', i, 'caseIdRequired'],
+          'a step-back-up rule finds the child by the case-system ID: every step-up and step-down route needs caseIdRequired: true',
+        );
+    });
   unique(p.ladders, 'ladders');
   const levels = new Set(p.levels.map((l) => l.id));
   const services = new Set(p.services.map((s) => s.id));

@@ -150,6 +150,10 @@ const childProtectionQuestion = yesNo('cp_concern', 'Is there a child protection
   help: 'If yes, refer to the Contact Centre / MASH without delay (0161 219 2843), not through this request.',
 });
 
+/** Every route asks for the child's Micare ID. */
+const withCaseId = (routes: RouteInput[]): RouteInput[] =>
+  routes.map((r) => ({ ...r, caseIdRequired: true }));
+
 export const manchesterProfile: ProfileInput = {
   id: 'manchester',
   council: 'Manchester City Council',
@@ -298,7 +302,8 @@ export const manchesterProfile: ProfileInput = {
     ],
     followUp: 'Follow up the referral in writing within 48 hours.',
   },
-  routes: [
+  // The Micare ID on every form: the pro forma asks for it, and the 3-month step-back-up rule finds the child by it.
+  routes: withCaseId([
     {
       id: 'mash-to-early-help',
       name: 'Step down: Contact Centre / MASH to Early Help',
@@ -721,7 +726,7 @@ export const manchesterProfile: ProfileInput = {
         'Requests for joint worked Social Work cases will be screened by the Early Help Social Worker and have oversight ' +
         'from the Interventions Manager (Team Manager, Locality Manager or Team Leader).',
     },
-  ],
+  ]),
   ladders: [
     {
       id: 'manchester-48-hours',

@@ -211,14 +211,22 @@ export class PrismaTransferStore implements TransferStore {
         profileId,
         childKey,
         kind: 'step-down',
-        state: { in: ['accepted', 'allocated', 'handover_scheduled', 'handover_done', 'closed'] },
+        state: {
+          in: ['accepted', 'allocated', 'handover_scheduled', 'handover_done', 'closed', 'advice_only'],
+        },
       },
       orderBy: { number: 'desc' },
       take: 5,
     });
+    // Accepted, or stepped down with advice only (Manchester 3.8.1: a Level 3 step-down the Early Help social
+    // worker supports with advice, without allocation).
     const stepped = rows
       .map(toRow)
-      .find((t) => t.decision?.action === 'accept' && new Date(t.decision.at) >= since);
+      .find(
+        (t) =>
+          (t.decision?.action === 'accept' || t.decision?.action === 'advice_only') &&
+          new Date(t.decision.at) >= since,
+      );
     return stepped ?? null;
   }
 

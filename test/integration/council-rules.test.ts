@@ -211,6 +211,62 @@ describe.each(databaseKinds)('council rules through the workflow on %s', (kind) 
     expect((later as WorkflowError).message).toMatch(/Several teams provide/);
   });
 
+  it('Manchester: a level 3 step-down given advice only counts for the step back up; every form asks for the Micare ID', async () => {
+    db = await freshDatabase(kind);
+    const { w } = await councilWorkflow(db, 'manchester');
+    const noId = await refusal(
+      w.start(
+        {
+          actor: actor('priya'),
+          routeId: 'cin-to-early-help',
+          consent,
+          form: { ...manchesterStepDown, level_of_need: 'level-3' },
+        },
+        new Date('2026-11-23T10:00:00Z'),
+      ),
+    );
+    expect(noId.fieldErrors.map((e) => e.field)).toEqual(['child_ref']);
+    const stepDown = await w.start(
+      {
+        actor: actor('priya'),
+        routeId: 'cin-to-early-help',
+        consent,
+        form: { ...manchesterStepDown, level_of_need: 'level-3', child_ref: 'MC-990011' },
+      },
+      new Date('2026-11-23T10:00:00Z'),
+    );
+    await w.adviceOnly(
+      {
+        actor: actor('nora'),
+        ref: stepDown.ref,
+        advice: 'A parenting group at the children’s centre will support the step-down.',
+      },
+      new Date('2026-11-24T10:00:00Z'),
+    );
+    const back = await w.start(
+      {
+        actor: actor('ivy'),
+        routeId: 'interventions-to-sw',
+        consent,
+        form: {
+          child_name: 'Tom Green',
+          child_dob: '2015-05-05',
+          child_ref: 'MC-990011',
+          cp_concern: false,
+          concern_raised_on: '2027-01-25',
+          senior_sw_consulted: true,
+          sos_strengths: 'Mother asks for help.',
+          sos_danger: 'Violence at home has started again, reported by the school on 1 February.',
+          sos_needs_to_happen: 'A child and family assessment.',
+          contact_record_on_micare: true,
+        },
+      },
+      new Date('2027-01-25T10:00:00Z'),
+    );
+    expect(back.receivingTeamId).toBe(stepDown.sendingTeamId);
+    expect(back.flags.find((f) => f.kind === 'step_back_up')?.message).toContain(stepDown.ref);
+  });
+
   it('Halton: an unplanned step-up tells the lead professional at each decision', async () => {
     db = await freshDatabase(kind);
     const { w, person } = await councilWorkflow(db, 'halton');

@@ -45,6 +45,7 @@ function climb(l: Ladder, from: Date, cal: WorkingCalendar): LadderPosition[] {
 const notProgressedRequest = {
   child_name: 'Ella Mason',
   child_dob: '2017-04-30',
+  child_ref: 'MC-100200',
   hub: 'north',
   reasons_not_progressed:
     'On visiting, the needs are lower than the MASH referral suggested: no safeguarding concern.',
@@ -58,6 +59,7 @@ const notProgressedRequest = {
 const proForma = {
   child_name: 'Ella Mason',
   child_dob: '2017-04-30',
+  child_ref: 'MC-100200',
   hub: 'central',
   stepping_down_from: 'cin-plan',
   family_composition: 'Mother (34), Ella (9), brother Sam (6). Father has contact on alternate weekends.',
@@ -82,6 +84,7 @@ const concernRaised = (date: string) =>
     {
       child_name: 'Ella Mason',
       child_dob: '2017-04-30',
+      child_ref: 'MC-100200',
       cp_concern: 'no',
       concern_raised_on: date,
       senior_sw_consulted: 'yes',
@@ -270,6 +273,7 @@ describe('Manchester rules', () => {
       {
         child_name: 'Ella Mason',
         child_dob: '2017-04-30',
+        child_ref: 'MC-100200',
         cp_concern: 'no',
         reasons: 'The school, who referred, report new bruising and do not support the Early Help outcome.',
         contact_record_on_micare: 'yes',
