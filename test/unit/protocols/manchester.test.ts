@@ -329,3 +329,20 @@ describe('a notice gate measured from another date', () => {
     expect(JSON.stringify(parsed.error?.issues)).toContain('is not a date or date-time field of this route');
   });
 });
+
+describe('a step-back-up rule', () => {
+  it('needs the case-system ID on every step-up and step-down route, since it finds the child by it', () => {
+    expect(profileSchema.parse(manchesterProfile).routes.every((r) => r.caseIdRequired)).toBe(true);
+    const input = structuredClone(manchesterProfile) as {
+      routes: { kind: string; caseIdRequired?: boolean }[];
+    };
+    const stepUp = input.routes.find((r) => r.kind === 'step-up');
+    if (!stepUp) throw new Error('no step-up route');
+    stepUp.caseIdRequired = false;
+    const parsed = profileSchema.safeParse(input);
+    expect(parsed.success).toBe(false);
+    expect(JSON.stringify(parsed.error?.issues)).toContain(
+      'a step-back-up rule finds the child by the case-system ID',
+    );
+  });
+});
