@@ -46,12 +46,15 @@ export class MessageRefStore {
 
   /** Saves where the message is and which version it shows (never moving the version backwards). */
   async save(ref: MessageRef, now: Date): Promise<void> {
-    const key = { transferId: ref.transferId, surface: ref.surface, purpose: ref.purpose };
-    await this.prisma.messageRef.upsert({
-      where: { transferId_surface_purpose: key },
-      create: { id: randomUUID(), ...ref, createdAt: now, updatedAt: now },
-      update: { channel: ref.channel, messageId: ref.messageId, version: ref.version, updatedAt: now },
-    });
+    // One statement, so that a slower render of an older version that finishes last cannot overwrite a newer one.
+    await this.prisma.$executeRaw`
+      INSERT INTO message_ref (id, transfer_id, surface, purpose, channel, message_id, version, created_at, updated_at)
+      VALUES (${randomUUID()}, ${ref.transferId}, ${ref.surface}, ${ref.purpose}, ${ref.channel}, ${ref.messageId},
+        ${ref.version}, ${now}::timestamptz, ${now}::timestamptz)
+      ON CONFLICT (transfer_id, surface, purpose) DO UPDATE
+        SET channel = EXCLUDED.channel, message_id = EXCLUDED.message_id, version = EXCLUDED.version,
+          updated_at = EXCLUDED.updated_at
+        WHERE message_ref.version <= EXCLUDED.version`;
   }
 
   async setting(key: string): Promise<unknown> {

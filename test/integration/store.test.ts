@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type Database, DatabaseUnavailableError, openDatabase } from '../../src/store/database.ts';
 import { Prisma } from '../../src/store/generated/prisma/client.ts';
+import { MessageRefStore } from '../../src/store/message-ref-store.ts';
 import { defaultMigrationsDir, migrate, readMigrations, sha256 } from '../../src/store/migrator.ts';
 import { databaseKinds, freshDatabase, missingDatabaseUrl } from '../support/databases.ts';
 
@@ -329,6 +330,27 @@ describe.each(databaseKinds)('store on %s', (kind) => {
       const setting = { key: 'slack.escalation_channel', value: richJson, updatedAt: t3 };
       expect(await db.prisma.setting.create({ data: setting })).toEqual(setting);
       expect(await db.prisma.setting.findUniqueOrThrow({ where: { key: setting.key } })).toEqual(setting);
+    });
+
+    it('a saved message ref never moves back to an older version (a slower render of one finishing last)', async () => {
+      const refs = new MessageRefStore(db.prisma);
+      const ref = {
+        transferId: 'tr-9',
+        surface: 'teams',
+        purpose: 'card',
+        channel: '19:a',
+        messageId: 'm-3',
+        version: 3,
+      };
+      await refs.save(ref, t1);
+      await refs.save({ ...ref, messageId: 'm-2', version: 2 }, t2);
+      expect(await refs.get('tr-9', 'teams', 'card')).toMatchObject({ messageId: 'm-3', version: 3 });
+      await refs.save({ ...ref, channel: '19:b', messageId: 'm-4', version: 4 }, t3);
+      expect(await refs.get('tr-9', 'teams', 'card')).toMatchObject({
+        channel: '19:b',
+        messageId: 'm-4',
+        version: 4,
+      });
     });
 
     it('LocalMessage (the local workspace: a card, a threaded reply with no card, an invite file)', async () => {
