@@ -127,6 +127,20 @@ export interface VagueWordFlag {
 }
 
 /**
+ * Whether a sentence says why: a reason word ("because", "due to", a colon...) followed by at least three words of
+ * its own, not just the vague word again ("Home conditions: unsuitable." says nothing).
+ */
+function givesAReason(sentence: string, vagueWords: readonly string[]): boolean {
+  const vague = new Set(vagueWords.map((w) => w.toLowerCase()));
+  for (const m of sentence.matchAll(new RegExp(reasonWords.source, 'gi'))) {
+    const after = sentence.slice((m.index ?? 0) + m[0].length);
+    const words = after.split(/[^\p{L}\p{N}']+/u).filter((w) => w && !vague.has(w.toLowerCase()));
+    if (words.length >= 3) return true;
+  }
+  return false;
+}
+
+/**
  * Somerset's evidencing rule: vague words ('worried', 'unsuitable', 'inappropriate') used without saying why
  * are flagged on the form. A sentence that gives a reason ("because...", "due to...", "for example...") passes.
  */
@@ -137,7 +151,7 @@ export function findVagueWords(profile: ProtocolProfile, route: Route, values: F
     const text = values[field.id];
     if (typeof text !== 'string') continue;
     for (const sentence of text.split(/(?<=[.!?])\s+|\n+/)) {
-      if (reasonWords.test(sentence)) continue;
+      if (givesAReason(sentence, profile.evidence.vagueWords)) continue;
       for (const word of profile.evidence.vagueWords) {
         if (new RegExp(`\\b${word}\\b`, 'i').test(sentence)) {
           flags.push({

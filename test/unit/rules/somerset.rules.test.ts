@@ -264,6 +264,13 @@ describe('Somerset rules', () => {
     expect(concernsFlags('Mum is worried as well.').map((f) => f.word)).toEqual(['worried']);
   });
 
+  it('Somerset: a reason word with no reason after it is flagged ("Home conditions: unsuitable.", "worried since")', () => {
+    expect(concernsFlags('Home conditions: unsuitable.').map((f) => f.word)).toEqual(['unsuitable']);
+    expect(concernsFlags('School is worried since.').map((f) => f.word)).toEqual(['worried']);
+    expect(concernsFlags('Home conditions: unsuitable, with no heating since October.')).toEqual([]);
+    expect(concernsFlags('Worried: the flat has no heating and mould in the bedroom.')).toEqual([]);
+  });
+
   it('Somerset: significant harm shows the emergency route (Somerset Direct 0300 123 2224, or 999) instead of a request', () => {
     const numbers = profile.emergency.phones.map((p) => p.number);
     expect(numbers).toEqual(expect.arrayContaining(['0300 123 2224', '999']));
