@@ -366,6 +366,34 @@ describe('Teams: the bot on POST /api/messages', () => {
     expect(kept.conversation).toBe('19:escalations-hackney@thread.tacv2');
   });
 
+  it('a channel created after the install is remembered, and a directory team whose channel it is gets its posts', async () => {
+    const room = '19:created-later@thread.tacv2';
+    await server.app.db.prisma.team.create({
+      data: { id: 'later', service: 'universal', name: 'A later team', teamsChannel: room },
+    });
+    await server.app.reloadDirectory();
+    await server.app.db.prisma.outbox.create({
+      data: failedMessage('for-later', { teamId: 'later' }, 'team'),
+    });
+    await post(
+      activity('ada', inChannel(channels.mash), {
+        type: 'conversationUpdate',
+        channelData: {
+          eventType: 'channelCreated',
+          channel: { id: room, name: 'Later' },
+          team: { id: channels.mash },
+        },
+      }),
+    );
+    const kept = await connector.waitFor(
+      'the message kept for the later team',
+      (c) => String(c.activity.text) === 'Kept for-later.',
+    );
+    expect(kept.conversation).toBe(room);
+    const saved = await server.app.db.prisma.setting.findUnique({ where: { key: 'teams.ref.team:later' } });
+    expect((saved?.value as { conversation?: { id?: string } }).conversation?.id).toBe(room);
+  });
+
   it('added to a group chat, it says what it does there (no channel to link)', async () => {
     const chat = { id: '19:group-chat-1@thread.v2', conversationType: 'groupChat' as const };
     await post(activity('mo', chat, { type: 'installationUpdate', action: 'add' }));

@@ -47,6 +47,8 @@ export interface TeamsLogic {
     reference: Record<string, unknown>,
     helpers: TurnHelpers,
   ): Promise<ActivityJson[]>;
+  /** A channel was created in a team the app is in (conversationUpdate, eventType channelCreated). */
+  onChannelCreated(activity: ActivityJson, reference: Record<string, unknown>): Promise<void>;
   /** The app was removed there (installationUpdate remove). */
   onUninstall(activity: ActivityJson, helpers: TurnHelpers): Promise<void>;
   /** An invoke (adaptiveCard/action, task/fetch, task/submit): its HTTP answer. */
@@ -120,6 +122,9 @@ class StepwiseHandler extends ActivityHandler {
       await next();
     });
     this.onConversationUpdate(async (context, next) => {
+      const event = context.activity.channelData as { eventType?: string } | undefined;
+      if (event?.eventType === 'channelCreated')
+        await this.logic.onChannelCreated(json(context), reference(context));
       const added = context.activity.membersAdded ?? [];
       if (added.some((m) => m.id === context.activity.recipient?.id))
         await this.sendAll(

@@ -391,6 +391,24 @@ export function teamsLogic(deps: TeamsBotDeps): TeamsLogic {
     );
   };
 
+  /**
+   * A channel created after the app was installed in its team: remembered like the team's others, so a directory
+   * team whose channel it is (now, or once the directory names it) is posted to there without a link.
+   */
+  const onChannelCreated: TeamsLogic['onChannelCreated'] = async (activity, reference) => {
+    const channel = (activity.channelData as { channel?: { id?: unknown } } | undefined)?.channel?.id;
+    if (typeof channel !== 'string' || !channel) return;
+    // Not a reply to the event (which Teams sent in another channel): its id goes.
+    const { activityId: _event, ...rest } = reference;
+    const saved = { ...rest, conversation: { ...(reference.conversation as object), id: channel } };
+    await settings.setSetting(refKeys.conversation(channel), saved);
+    const team = app.workflow.directory.teams.find((t) => t.teamsChannel === channel);
+    if (team) {
+      await settings.setSetting(refKeys.team(team.id), saved);
+      await resend([{ teamId: team.id }]);
+    }
+  };
+
   /** The app was removed from a team, chat or person: that conversation is forgotten, so a new install is welcomed. */
   const onUninstall: TeamsLogic['onUninstall'] = async (activity, helpers) => {
     const id = String((activity.conversation as { id?: string } | undefined)?.id ?? '').split(';')[0] ?? '';
@@ -628,5 +646,5 @@ export function teamsLogic(deps: TeamsBotDeps): TeamsLogic {
 
   const onTurnError = (error: unknown) => text(explain(error, 'turn'));
 
-  return { onMessage, onInstall, onUninstall, onInvoke, afterTurn, onTurnError };
+  return { onMessage, onInstall, onChannelCreated, onUninstall, onInvoke, afterTurn, onTurnError };
 }
