@@ -109,6 +109,30 @@ const manchesterStepDown = {
   assessed_in_last_6_months: true,
 };
 
+/** Ivy (Early Help interventions) steps the same child (Tom Green, by case reference) up to social work at `now`. */
+function sendManchesterStepUp(w: TransferWorkflow, childRef: string, now: Date) {
+  return w.start(
+    {
+      actor: actor('ivy'),
+      routeId: 'interventions-to-sw',
+      consent,
+      form: {
+        child_name: 'Tom Green',
+        child_dob: '2015-05-05',
+        child_ref: childRef,
+        cp_concern: false,
+        concern_raised_on: now.toISOString().slice(0, 10),
+        senior_sw_consulted: true,
+        sos_strengths: 'Mother asks for help.',
+        sos_danger: 'Violence at home has started again, reported by the school on 1 February.',
+        sos_needs_to_happen: 'A child and family assessment.',
+        contact_record_on_micare: true,
+      },
+    },
+    now,
+  );
+}
+
 /** That step-down, sent by Priya (North area social work) on Monday 23 November for the child with this case reference. */
 function sendManchesterStepDown(w: TransferWorkflow, childRef: string) {
   return w.start(
@@ -179,27 +203,7 @@ describe.each(databaseKinds)('council rules through the workflow on %s', (kind) 
     expect(meetings.map((m) => m.dueBy?.toISOString())).toEqual(['2026-11-26T10:00:00.000Z']);
     await w.accept({ actor: actor('nora'), ref: stepDown.ref }, new Date('2026-11-24T10:00:00Z'));
 
-    const stepUp = (now: Date) =>
-      w.start(
-        {
-          actor: actor('ivy'),
-          routeId: 'interventions-to-sw',
-          consent,
-          form: {
-            child_name: 'Tom Green',
-            child_dob: '2015-05-05',
-            child_ref: 'mc-778899',
-            cp_concern: false,
-            concern_raised_on: now.toISOString().slice(0, 10),
-            senior_sw_consulted: true,
-            sos_strengths: 'Mother asks for help.',
-            sos_danger: 'Violence at home has started again, reported by the school on 1 February.',
-            sos_needs_to_happen: 'A child and family assessment.',
-            contact_record_on_micare: true,
-          },
-        },
-        now,
-      );
+    const stepUp = (now: Date) => sendManchesterStepUp(w, 'mc-778899', now);
     // Two months on: back to North, who stepped it down, without anyone choosing the team.
     const back = await stepUp(new Date('2027-01-25T10:00:00Z'));
     expect(back.receivingTeamId).toBe('sw-north');
@@ -243,26 +247,7 @@ describe.each(databaseKinds)('council rules through the workflow on %s', (kind) 
       },
       new Date('2026-11-24T10:00:00Z'),
     );
-    const back = await w.start(
-      {
-        actor: actor('ivy'),
-        routeId: 'interventions-to-sw',
-        consent,
-        form: {
-          child_name: 'Tom Green',
-          child_dob: '2015-05-05',
-          child_ref: 'MC-990011',
-          cp_concern: false,
-          concern_raised_on: '2027-01-25',
-          senior_sw_consulted: true,
-          sos_strengths: 'Mother asks for help.',
-          sos_danger: 'Violence at home has started again, reported by the school on 1 February.',
-          sos_needs_to_happen: 'A child and family assessment.',
-          contact_record_on_micare: true,
-        },
-      },
-      new Date('2027-01-25T10:00:00Z'),
-    );
+    const back = await sendManchesterStepUp(w, 'MC-990011', new Date('2027-01-25T10:00:00Z'));
     expect(back.receivingTeamId).toBe(stepDown.sendingTeamId);
     expect(back.flags.find((f) => f.kind === 'step_back_up')?.message).toContain(stepDown.ref);
   });

@@ -165,17 +165,18 @@ describe.each(databaseKinds)('transfer workflow on %s', (kind) => {
   });
 
   it('a declined request is closed only by its sender, so the deciding team cannot take away the right to dispute', async () => {
-    const t = await w.start(stepUpToMash(), monday);
-    const reason = w.profile.declineReasons.find((r) => !r.needsText) ?? w.profile.declineReasons[0];
-    await w.decline(
-      {
-        actor: { personId: 'mo', surface: 'slack' },
+    const declined = async () => {
+      const t = await w.start(stepUpToMash(), monday);
+      const reason = w.profile.declineReasons.find((r) => !r.needsText) ?? w.profile.declineReasons[0];
+      const d = {
+        actor: { personId: 'mo', surface: 'slack' as const },
         ref: t.ref,
         reason: reason?.id ?? '',
-        text: 'Below the threshold.',
-      },
-      at('2026-11-23T11:00:00Z'),
-    );
+      };
+      await w.decline({ ...d, text: 'Below the threshold.' }, at('2026-11-23T11:00:00Z'));
+      return t;
+    };
+    const t = await declined();
     const byDecider = await refusal(
       w.close({ actor: { personId: 'mo', surface: 'slack' }, ref: t.ref }, at('2026-11-23T11:05:00Z')),
     );
@@ -183,33 +184,15 @@ describe.each(databaseKinds)('transfer workflow on %s', (kind) => {
     expect(byDecider.message).toBe(
       `${t.ref} is declined: only the person who made the request or a manager of Targeted Early Help can close it, since closing ends their right to dispute the decision.`,
     );
+    const eve = { personId: 'eve', surface: 'local' as const };
     const disputed = await w.dispute(
-      {
-        actor: { personId: 'eve', surface: 'local' },
-        ref: t.ref,
-        reason: 'The risks at home have risen since.',
-      },
+      { actor: eve, ref: t.ref, reason: 'The risks at home have risen since.' },
       at('2026-11-23T12:00:00Z'),
     );
     expect(disputed.state).toBe('disputed');
-  });
-
-  it('a sender who accepts the decline closes it', async () => {
-    const t = await w.start(stepUpToMash(), monday);
-    const reason = w.profile.declineReasons.find((r) => !r.needsText) ?? w.profile.declineReasons[0];
-    await w.decline(
-      {
-        actor: { personId: 'mo', surface: 'slack' },
-        ref: t.ref,
-        reason: reason?.id ?? '',
-        text: 'Below the threshold.',
-      },
-      at('2026-11-23T11:00:00Z'),
-    );
-    const closed = await w.close(
-      { actor: { personId: 'eve', surface: 'local' }, ref: t.ref },
-      at('2026-11-23T12:00:00Z'),
-    );
+    // A sender who accepts the decline closes it.
+    const other = await declined();
+    const closed = await w.close({ actor: eve, ref: other.ref }, at('2026-11-23T12:00:00Z'));
     expect([closed.state, closed.holder]).toEqual(['closed', 'sending']);
   });
 
