@@ -391,7 +391,7 @@ describe('Teams: the bot on POST /api/messages', () => {
     );
     expect(kept.conversation).toBe(room);
     const saved = await server.app.db.prisma.setting.findUnique({ where: { key: 'teams.ref.team:later' } });
-    expect((saved?.value as { conversation?: { id?: string } }).conversation?.id).toBe(room);
+    expect((saved?.value as { conversation?: { id?: string } } | undefined)?.conversation?.id).toBe(room);
   });
 
   it('added to a group chat, it says what it does there (no channel to link)', async () => {
