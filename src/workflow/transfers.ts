@@ -442,6 +442,18 @@ export class TransferWorkflow {
     return { meetings, timers };
   }
 
+  /**
+   * The level the child steps from: of the route's starting levels, the one the sender's service works at (a
+   * school's request to MASH is from Tier 1, targeted Early Help's from Tier 2); the highest where that leaves
+   * more than one or none.
+   */
+  private levelSteppedFrom(route: Route, senderService: string): string {
+    const works = this.profile.services.find((s) => s.id === senderService)?.levels ?? [];
+    const mine = route.from.levels.filter((l) => works.includes(l));
+    const levels = mine.length === 1 ? mine : route.from.levels;
+    return levels[levels.length - 1] as string;
+  }
+
   /** The decision's chase: a reminder before it is due (if there is time for one), and the overdue chase. */
   private decisionTimer(
     route: Route,
@@ -540,7 +552,7 @@ export class TransferWorkflow {
       profileId: this.profile.id,
       routeId: route.id,
       kind: route.kind,
-      fromLevel: route.from.levels[route.from.levels.length - 1] as string,
+      fromLevel: this.levelSteppedFrom(route, team.service),
       toLevel: levelStatedOn(route, form.values) ?? (route.to.levels[0] as string),
       sendingTeamId: team.id,
       receivingTeamId: receiving,

@@ -146,6 +146,18 @@ describe.each(databaseKinds)('transfer workflow on %s', (kind) => {
     expect(events.every((e) => e.surface && e.actorId)).toBe(true);
   });
 
+  it('the level stepped from is the one the sender’s service works at: a school’s request is from Tier 1', async () => {
+    expect((await w.start(stepUpToMash(), monday)).fromLevel).toBe('tier-2');
+    const fromSchool = await w.start(
+      stepUpToMash({
+        actor: { personId: 'tess', surface: 'local' },
+        form: { ...stepUpToMash().form, child_ref: 'LCS-100999' },
+      }),
+      monday,
+    );
+    expect([fromSchool.sendingTeamId, fromSchool.fromLevel]).toEqual(['school', 'tier-1']);
+  });
+
   it('refuses people who may not decide, and changes nothing', async () => {
     const t = await w.start(stepUpToMash(), monday);
     const worker = await refusal(
