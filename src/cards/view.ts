@@ -527,7 +527,7 @@ export function declineFormData({ transfer, profile }: FormInput) {
 export function requestInfoFormData({ transfer, profile }: FormInput) {
   return {
     ...formHeader(profile, transfer, 'Ask for more information on'),
-    help: 'The decision clock pauses until the sending team answers; it restarts when they resubmit.',
+    help: 'The decision clock pauses until the sending team answers, and runs on when they resubmit.',
     submit: submitFor('request_info', transfer),
   };
 }
@@ -567,7 +567,7 @@ export function resubmitFormData({ transfer, profile }: FormInput) {
     ...formHeader(profile, transfer, 'Resubmit'),
     hasQuestion: asked !== '',
     question: asked,
-    help: 'Your answer goes to the receiving team and the decision clock restarts.',
+    help: 'Your answer goes to the receiving team and the decision clock runs on from where it paused.',
     submit: submitFor('resubmit', transfer),
   };
 }

@@ -127,15 +127,15 @@ export interface VagueWordFlag {
 }
 
 /**
- * Whether a sentence says why: a reason word ("because", "due to", a colon...) followed by at least three words of
- * its own, not just the vague word again ("Home conditions: unsuitable." says nothing).
+ * Whether a sentence says why: a reason word ("because", "due to", a colon...) followed by words of its own, not
+ * just the vague word again ("Home conditions: unsuitable." says nothing; "worried due to bruising" does).
  */
 function givesAReason(sentence: string, vagueWords: readonly string[]): boolean {
   const vague = new Set(vagueWords.map((w) => w.toLowerCase()));
   for (const m of sentence.matchAll(new RegExp(reasonWords.source, 'gi'))) {
     const after = sentence.slice((m.index ?? 0) + m[0].length);
     const words = after.split(/[^\p{L}\p{N}']+/u).filter((w) => w && !vague.has(w.toLowerCase()));
-    if (words.length >= 3) return true;
+    if (words.length >= 1) return true;
   }
   return false;
 }
@@ -274,7 +274,6 @@ export function tasksAnchoredOn(route: Route, field: string, ctx: ConditionConte
   });
 }
 
-/** The decision deadline, counted from submission or resubmission (more information restarts the clock). */
 /**
  * When the receiving team's decision is due: the route's time limit from the request, moved on by the time the
  * clock was paused (asking for more information pauses it; `pausedMs` as {@link pauseLength} measures it).

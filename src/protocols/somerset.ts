@@ -141,12 +141,13 @@ export const somersetProfile: ProfileInput = {
       {
         label: 'Preserving the relationship with the family',
         pattern:
-          // A verb of keeping or harming with the relationship as its object, in the same clause: "preserve our
-          // working relationship", "damage the relationship with mum", "the relationship would be lost". A clause
+          // A verb of keeping or harming with the relationship as its object, in the same clause (up to five words
+          // apart, no comma or stop between): "preserve our working relationship", "damage the trust and the
+          // relationship with mum", "the relationship would be lost". A clause
           // about harm to the child that goes on to name a relationship ("...significant harm to the child; the
           // relationship with the mother is the source of the abuse") is not this.
-          '\\b(preserv|maintain|protect|keep|damag|jeopardi[sz]|los[ei]|ruin|harm|spoil|sour)\\w*\\s+(?:(?!from\\b)[^\\s.;:!?]+\\s+){0,3}relationship\\b' +
-          '|\\brelationship\\s+(?:[^\\s.;:!?]+\\s+){0,5}(preserved|maintained|protected|kept|damaged|harmed|lost|ruined|jeopardi[sz]ed|broken|spoiled|soured|break\\s+down|suffer)\\b',
+          '\\b(preserv|maintain|protect|keep|damag|jeopardi[sz]|los[ei]|ruin|harm|spoil|sour)\\w*\\s+(?:(?!from\\b)[^\\s.,;:!?]+\\s+){0,5}relationship\\b' +
+          '|\\brelationship\\s+(?:[^\\s.,;:!?]+\\s+){0,5}(preserved|maintained|protected|kept|damaged|harmed|lost|ruined|jeopardi[sz]ed|broken|spoiled|soured|break\\s+down|suffer)\\b',
         message:
           'Failing to seek consent in order to preserve a professional relationship with a family is not a valid reason ' +
           '(Somerset protocol, Consent).',

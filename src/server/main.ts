@@ -65,7 +65,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   const token = slackSettings || teamsSettings ? undefined : workspaceToken(config);
   const app = await openApp(config, { log: (line) => log.info(line), demoDirectory: true });
   // Requests made under another protocol (a second council tried on the same data) stay stored; this server
-  // explains them when asked and sets their timers aside, and says so once here.
+  // explains them when asked and leaves their timers alone, and says so once here.
   const foreign = await app.db.prisma.transfer.count({
     where: {
       routeId: { notIn: app.profile.routes.map((r) => r.id) },

@@ -282,7 +282,11 @@ export class PrismaTransferStore implements TransferStore {
    * The audit chain's head is locked first, as every command's statement does, so the sweep and commands queue
    * in one order (head, then rows) and cannot deadlock on each other's rows.
    */
-  async claimDue(now: Date, limit: number, routeIds: readonly string[]): Promise<TimerRow[]> {
+  async claimDue(
+    now: Date,
+    limit: number,
+    on: { profileId: string; routeIds: readonly string[] },
+  ): Promise<TimerRow[]> {
     await this.db.$queryRawUnsafe('SELECT seq FROM audit_head WHERE id = 1 FOR UPDATE');
     const rows = await this.db.$queryRaw<
       {
@@ -298,7 +302,8 @@ export class PrismaTransferStore implements TransferStore {
     >`SELECT id, transfer_id, kind, key, due_at, status, occurrence, payload FROM timer
       WHERE status = 'pending' AND due_at <= ${now}::timestamptz
         AND (transfer_id IS NULL OR EXISTS (
-          SELECT 1 FROM transfer t WHERE t.id = timer.transfer_id AND t.route_id = ANY(${[...routeIds]}::text[])))
+          SELECT 1 FROM transfer t WHERE t.id = timer.transfer_id AND t.profile_id = ${on.profileId}
+            AND t.route_id = ANY(${[...on.routeIds]}::text[])))
       ORDER BY due_at, id LIMIT ${limit} FOR UPDATE OF timer SKIP LOCKED`;
     return rows.map((r) => ({
       id: r.id,
@@ -362,13 +367,22 @@ export class PrismaTransferStore implements TransferStore {
    * Deadlines passed and not met on open transfers: timers due before `now` that fired or wait to fire and
    * were never settled. The caller checks each against the transfer's current state.
    */
-  async outstanding(now: Date, kinds: TimerKind[]): Promise<{ timer: TimerRow; transfer: TransferRow }[]> {
+  async outstanding(
+    now: Date,
+    kinds: TimerKind[],
+    on: { profileId: string; routeIds: readonly string[] },
+  ): Promise<{ timer: TimerRow; transfer: TransferRow }[]> {
     const rows = await this.db.timer.findMany({
       where: {
         kind: { in: kinds },
-        status: { in: ['pending', 'done'] },
+        // A timer the sweep set aside (failed) is still overdue, and is listed like the others.
+        status: { in: ['pending', 'done', 'failed'] },
         dueAt: { lt: now },
-        transfer: { state: { notIn: ['closed', 'withdrawn'] } },
+        transfer: {
+          state: { notIn: ['closed', 'withdrawn'] },
+          profileId: on.profileId,
+          routeId: { in: [...on.routeIds] },
+        },
       },
       include: { transfer: true },
       orderBy: [{ dueAt: 'asc' }, { id: 'asc' }],

@@ -232,16 +232,25 @@ export interface TimerStore extends TransferStore {
   transaction<T>(fn: (store: TimerStore) => Promise<T>): Promise<T>;
   /** Claims up to `limit` pending timers due at `now`, oldest first, skipping rows another sweeper holds. */
   /**
-   * Due timers, oldest first, locked for this sweep: those of no transfer (digests) and those of transfers on the
-   * given routes (a request made under another protocol keeps its timers for a server that runs it).
+   * Due timers, oldest first, locked for this sweep: those of no transfer (digests) and those of transfers made
+   * under this profile, on its routes (a request made under another protocol keeps its timers for a server that
+   * runs it).
    */
-  claimDue(now: Date, limit: number, routeIds: readonly string[]): Promise<TimerRow[]>;
+  claimDue(
+    now: Date,
+    limit: number,
+    on: { profileId: string; routeIds: readonly string[] },
+  ): Promise<TimerRow[]>;
   /** Applies a handled timer's writes and marks it done; false if the transfer changed meanwhile. */
   finishTimer(timer: TimerRow, action: SweepAction, now: Date): Promise<boolean>;
   /** Creates timers that belong to no transfer (digests) unless a timer with the same key exists. */
   ensureGlobalTimers(timers: NewTimer[], now: Date): Promise<void>;
   /** Timers due before `now`, not met or cancelled, on open transfers (checked again by the caller). */
-  outstanding(now: Date, kinds: TimerKind[]): Promise<{ timer: TimerRow; transfer: TransferRow }[]>;
+  outstanding(
+    now: Date,
+    kinds: TimerKind[],
+    on: { profileId: string; routeIds: readonly string[] },
+  ): Promise<{ timer: TimerRow; transfer: TransferRow }[]>;
 }
 
 export interface SweepAction {

@@ -52,10 +52,10 @@ export async function sweepDueTimers(
   const max = opts.max ?? 10_000;
   const report: SweepReport = { handled: [], skipped: 0, failed: [] };
   await store.ensureGlobalTimers(recurringTimers(workflow, now), now);
-  const routeIds = workflow.profile.routes.map((r) => r.id);
+  const on = { profileId: workflow.profile.id, routeIds: workflow.profile.routes.map((r) => r.id) };
   for (;;) {
     const claimed = await store.transaction(async (tx) => {
-      const timers = await tx.claimDue(now, batch, routeIds);
+      const timers = await tx.claimDue(now, batch, on);
       for (const timer of timers) {
         const t = timer.transferId ? await tx.find(timer.transferId) : null;
         let action: SweepAction;
@@ -276,7 +276,8 @@ async function overdueDigests(
     'ladder_stage',
   ];
   const byTeam = new Map<string, { ref: string; stateLabel: string; dueText: string }[]>();
-  for (const { timer, transfer } of await tx.outstanding(now, kinds)) {
+  const on = { profileId: w.profile.id, routeIds: w.profile.routes.map((r) => r.id) };
+  for (const { timer, transfer } of await tx.outstanding(now, kinds, on)) {
     const item = await stillOutstanding(w, tx, timer, transfer, now);
     if (!item) continue;
     for (const team of new Set(item.teams)) {

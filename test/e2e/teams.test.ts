@@ -795,6 +795,31 @@ describe('Teams: the bot on POST /api/messages', () => {
     }
   });
 
+  it('a card Teams posts without giving its id back is not retried, and the request’s other messages go', async () => {
+    connector.noIdIn = channels.mash;
+    try {
+      const t = await server.app.workflow.start(stepUpToMash(), new Date());
+      await transferMessagesDone(server, t.id);
+      const cards = connector.calls.filter(
+        (c) =>
+          c.conversation === channels.mash &&
+          c.kind === 'send' &&
+          JSON.stringify(c.activity).includes(`${t.ref} ·`),
+      );
+      // Once for the card, and once more for the thread reply that hangs off it; never again on a retry.
+      expect(cards.length).toBeGreaterThan(0);
+      expect(cards.length).toBeLessThanOrEqual(2);
+      const rows = await server.app.db.prisma.outbox.findMany({ where: { transferId: t.id } });
+      expect(rows.find((r) => r.kind === 'card')).toMatchObject({
+        status: 'failed',
+        lastError: 'Teams posted the card but returned no activity id, so it cannot be updated in place',
+      });
+      expect(rows.filter((r) => r.kind === 'dm').every((r) => r.status === 'sent')).toBe(true);
+    } finally {
+      connector.noIdIn = null;
+    }
+  });
+
   it('malformed activities are a 400 and nothing breaks', async () => {
     expect((await post('{not json')).status).toBe(400);
     expect((await post({ text: 'no type' })).status).toBe(400);

@@ -690,10 +690,14 @@ describe.each(databaseKinds)('deadlines on %s', (kind) => {
     const timers = await db.prisma.timer.findMany({ where: { transferId: broken.id, status: 'failed' } });
     expect(timers.map((x) => x.kind)).toContain('decision_reminder');
     expect((await sent(broken.id)).filter((r) => r.kind === 'reminder')).toEqual([]);
-    // Set aside for good: the next sweep does not try them again.
-    expect(
-      (await sweepDueTimers(faulty, store, new Date(later.getTime() + 3 * 24 * 3600_000))).failed,
-    ).toEqual([]);
+    // Set aside for good: the next sweep (Monday 12:00) does not try them again, but the managers' overdue list
+    // still names the request, which is still overdue.
+    const monday7 = at('2026-12-07T12:00:00Z');
+    expect((await sweepDueTimers(faulty, store, monday7)).failed).toEqual([]);
+    const lists = (await sent(null)).filter(
+      (r) => r.kind === 'digest' && (r.target as { personId?: string }).personId,
+    );
+    expect(JSON.stringify(lists.map((r) => r.payload))).toContain(broken.ref);
   });
 
   it('the timers of a request made under another protocol are left for a server that runs it', async () => {
@@ -711,6 +715,13 @@ describe.each(databaseKinds)('deadlines on %s', (kind) => {
     expect(report.handled.filter((h) => h.ref === kept.ref).map((h) => h.kind)).toEqual(
       expect.arrayContaining(['decision_reminder', 'decision_due']),
     );
+    // Nor is it on the managers' overdue lists of a server that cannot act on it.
+    await sweepDueTimers(w2, store, at('2026-12-07T12:00:00Z'));
+    const lists = (await sent(null)).filter(
+      (r) => r.kind === 'digest' && (r.target as { personId?: string }).personId,
+    );
+    expect(JSON.stringify(lists.map((r) => r.payload))).toContain(kept.ref);
+    expect(JSON.stringify(lists.map((r) => r.payload))).not.toContain(foreign.ref);
     const pending = await db.prisma.timer.findMany({ where: { transferId: foreign.id, status: 'pending' } });
     expect(pending.map((x) => x.kind).sort()).toEqual(['decision_due', 'decision_reminder']);
     // Under its own protocol they fire.

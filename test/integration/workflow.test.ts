@@ -322,11 +322,10 @@ describe.each(databaseKinds)('transfer workflow on %s', (kind) => {
       const late = at('2026-11-30T09:00:00Z');
       let command: Promise<unknown> = Promise.resolve();
       await store.transaction(async (tx) => {
-        const claimed = await tx.claimDue(
-          late,
-          10,
-          w.profile.routes.map((r) => r.id),
-        );
+        const claimed = await tx.claimDue(late, 10, {
+          profileId: w.profile.id,
+          routeIds: w.profile.routes.map((r) => r.id),
+        });
         expect(claimed.map((x) => x.kind).sort()).toEqual(['decision_due', 'decision_reminder']);
         // Accepting settles the very timers the sweep holds.
         command = w.accept({ actor: { personId: 'mo', surface: 'slack' }, ref: t.ref }, late);

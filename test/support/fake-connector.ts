@@ -27,6 +27,8 @@ export interface FakeConnector {
   channels: Map<string, { id: string; name?: string }[]>;
   /** Answer POST /v3/conversations with 403, as a tenant that does not let the bot open chats. */
   refuseChats: boolean;
+  /** Posts into this conversation are accepted without an id in the answer (as seen for some replies). */
+  noIdIn: string | null;
   /** Open chats (POST /v3/conversations) but answer posts into the chats it opened with 403. */
   refuseChatPosts: boolean;
   /**
@@ -56,7 +58,7 @@ export async function startFakeConnector(): Promise<FakeConnector> {
   let failures: { status: number; left: number } | null = null;
   let next = 1;
   const state = { failed: 0 };
-  const fake = { refuseChats: false, refuseChatPosts: false };
+  const fake = { refuseChats: false, refuseChatPosts: false, noIdIn: null as string | null };
   const channels = new Map<string, { id: string; name?: string }[]>();
   const server = createServer(async (req: IncomingMessage, res: ServerResponse) => {
     const send = (status: number, json: unknown, headers: Record<string, string> = {}) => {
@@ -114,7 +116,7 @@ export async function startFakeConnector(): Promise<FakeConnector> {
     }
     const id = `act-${next++}`;
     calls.push({ kind: 'send', conversation, activity, id, ...(authorization ? { authorization } : {}) });
-    return send(201, { id });
+    return send(201, fake.noIdIn === conversation ? {} : { id });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
@@ -131,6 +133,12 @@ export async function startFakeConnector(): Promise<FakeConnector> {
     },
     set refuseChats(refuse: boolean) {
       fake.refuseChats = refuse;
+    },
+    get noIdIn() {
+      return fake.noIdIn;
+    },
+    set noIdIn(conversation: string | null) {
+      fake.noIdIn = conversation;
     },
     get refuseChatPosts() {
       return fake.refuseChatPosts;

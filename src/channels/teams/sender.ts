@@ -267,9 +267,12 @@ export class TeamsSender implements Sender {
     if (messageId) await this.deps.agent.proactive(ref, (ops) => ops.update(messageId as string, activity));
     else {
       messageId = await this.post(ref, activity);
-      // Without its id the card could never be updated in place: posted again on the next try.
+      // Posted, but without its id it can never be updated in place. Trying again would post another copy each
+      // time, so it is a failure for good (the channel has the card as it was; IT sees why).
       if (!messageId)
-        throw new ConnectorError('the connector returned no activity id for the card', undefined);
+        throw new PermanentSendError(
+          'Teams posted the card but returned no activity id, so it cannot be updated in place',
+        );
     }
     const row: MessageRef = {
       transferId: t.id,

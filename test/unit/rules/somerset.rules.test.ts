@@ -149,6 +149,8 @@ describe('Somerset rules', () => {
       'We want to keep a good relationship with the family while the TAF continues.',
       'Asking now would harm our relationship with the parents.',
       'If we asked, the relationship with the family would be lost.',
+      'Seeking consent would jeopardise our positive professional working relationship with the parents.',
+      'We do not want to damage the trust and the relationship with mum.',
     ]) {
       expect(
         checkConsent(profile, stepUp, notSought('increase-risk-of-harm', rationale)),
@@ -269,6 +271,12 @@ describe('Somerset rules', () => {
     expect(concernsFlags('School is worried since.').map((f) => f.word)).toEqual(['worried']);
     expect(concernsFlags('Home conditions: unsuitable, with no heating since October.')).toEqual([]);
     expect(concernsFlags('Worried: the flat has no heating and mould in the bedroom.')).toEqual([]);
+    for (const explained of [
+      'The home is unsuitable because of damp.',
+      'I am worried due to bruising.',
+      'Worried: bruises seen.',
+    ])
+      expect(concernsFlags(explained), explained).toEqual([]);
   });
 
   it('Somerset: significant harm shows the emergency route (Somerset Direct 0300 123 2224, or 999) instead of a request', () => {
