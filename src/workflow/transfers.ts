@@ -948,6 +948,16 @@ export class TransferWorkflow {
           resolvedAt: null,
         };
         return {
+          // A decision stuck on a question goes to the ladder: the pause ends here, and the time it stood counts
+          // as paused (the ladder, not the sending team's answer, now moves it on).
+          ...(about === 'delay' && t.pausedAt
+            ? {
+                patch: {
+                  pausedAt: null,
+                  pausedMs: t.pausedMs + pauseLength(route, t.pausedAt, now, this.calendar),
+                },
+              }
+            : {}),
           changes: {
             outbox: ladderPings(this, t, dispute, 'opened'),
             dispute: { insert: dispute },

@@ -563,6 +563,8 @@ describe.each(databaseKinds)('deadlines on %s', (kind) => {
       at('2026-12-07T10:00:00Z'),
     );
     expect(escalated.state).toBe('disputed');
+    // The pause ends at the escalation and counts: 6 + 4 x 8 + 5 x 8 + 1 working hours stood still.
+    expect([escalated.pausedAt, escalated.pausedMs]).toEqual([null, 79 * 3600_000]);
     // Once with the ladder, neither side can escalate the delay again.
     expect(
       (
