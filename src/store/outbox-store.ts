@@ -97,7 +97,6 @@ export class PrismaOutboxStore implements OutboxStore {
         target: json(r.target),
         payload: json(r.payload),
         attempts: r.attempts,
-        leaseUntil,
       }));
   }
 

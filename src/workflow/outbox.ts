@@ -13,11 +13,6 @@ export interface OutboxMessage extends NewOutbox {
   id: string;
   /** Including the attempt being made now. */
   attempts: number;
-  /**
-   * The claim this worker holds on it, until when: every write about the message names it, so a worker whose
-   * claim ran out (and was taken over) changes nothing. Absent for a message that was never claimed.
-   */
-  leaseUntil?: Date;
 }
 
 /** Worth trying again later: HTTP 429, 5xx, a timeout. `retryAfterMs` is the platform's own wait, if given. */
@@ -46,7 +41,10 @@ export interface Sender {
   send(message: OutboxMessage): Promise<void>;
 }
 
-/** A claimed message as the store knows it: its id and the lease its worker holds. */
+/**
+ * A claimed message as the store knows it: its id and the lease its worker holds, until when. Every write about
+ * the message names it, so a worker whose claim ran out (and was taken over) changes nothing.
+ */
 export interface Claim {
   id: string;
   leaseUntil: Date;
@@ -107,14 +105,14 @@ export async function deliverOutbox(
   const maxAttempts = opts.maxAttempts ?? 104;
   const leaseMs = opts.leaseMs ?? 120_000;
   const leaseUntil = new Date(now.getTime() + leaseMs);
+  // Every message of the pass is claimed until the same time; a claim is renewed just before its message goes.
   const claimed = await store.claimOutbox(now, opts.batch ?? 50, leaseUntil);
-  const claims = new Map(claimed.map((m) => [m.id, { id: m.id, leaseUntil: m.leaseUntil ?? leaseUntil }]));
+  const claimOf = (m: OutboxMessage): Claim => ({ id: m.id, leaseUntil });
   const report: DeliveryReport = { sent: 0, retried: 0, failed: 0 };
   /** Sends one message; returns when it is due again if it is to be retried, or 'lost' if another worker has it. */
   const deliver = async (message: OutboxMessage): Promise<Date | 'lost' | undefined> => {
-    const held = claims.get(message.id) ?? { id: message.id, leaseUntil };
-    const until = new Date(Math.max((opts.clock?.() ?? now).getTime() + leaseMs, held.leaseUntil.getTime()));
-    if (!(await store.renewLease(held, until))) return 'lost';
+    const until = new Date(Math.max((opts.clock?.() ?? now).getTime() + leaseMs, leaseUntil.getTime()));
+    if (!(await store.renewLease(claimOf(message), until))) return 'lost';
     const claim = { id: message.id, leaseUntil: until };
     try {
       await sender.send(message);
@@ -149,7 +147,7 @@ export async function deliverOutbox(
         // message with the card never arrives before the channel's card changes). A message failed for good
         // holds nothing back.
         if (again) {
-          const rest = group.slice(i + 1).map((m) => claims.get(m.id) ?? { id: m.id, leaseUntil });
+          const rest = group.slice(i + 1).map(claimOf);
           if (rest.length) await store.release(rest, again);
           break;
         }
