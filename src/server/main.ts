@@ -24,6 +24,7 @@ import {
 } from '../config.ts';
 import { MessageRefStore } from '../store/message-ref-store.ts';
 import { PrismaOutboxStore } from '../store/outbox-store.ts';
+import { profileScope } from '../workflow/ports.ts';
 import { sweepDueTimers } from '../workflow/sweep.ts';
 import { createHttpServer, type Handler, type Routes, sendJson } from './http.ts';
 import { OutboxPump } from './outbox-pump.ts';
@@ -66,12 +67,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   const app = await openApp(config, { log: (line) => log.info(line), demoDirectory: true });
   // Requests made under another protocol (a second council tried on the same data) stay stored; this server
   // explains them when asked and leaves their timers alone, and says so once here.
-  const foreign = await app.db.prisma.transfer.count({
-    where: {
-      routeId: { notIn: app.profile.routes.map((r) => r.id) },
-      state: { notIn: ['closed', 'withdrawn'] },
-    },
-  });
+  const foreign = await app.store.countOpenOutside(profileScope(app.profile));
   if (foreign)
     log.warn(
       { requests: foreign, protocol: app.profile.id },

@@ -15,6 +15,7 @@ import type {
   NewOutbox,
   NewTimer,
   NewTransfer,
+  ProfileScope,
   SweepAction,
   TaskState,
   TimerKind,
@@ -282,11 +283,7 @@ export class PrismaTransferStore implements TransferStore {
    * The audit chain's head is locked first, as every command's statement does, so the sweep and commands queue
    * in one order (head, then rows) and cannot deadlock on each other's rows.
    */
-  async claimDue(
-    now: Date,
-    limit: number,
-    on: { profileId: string; routeIds: readonly string[] },
-  ): Promise<TimerRow[]> {
+  async claimDue(now: Date, limit: number, on: ProfileScope): Promise<TimerRow[]> {
     await this.db.$queryRawUnsafe('SELECT seq FROM audit_head WHERE id = 1 FOR UPDATE');
     const rows = await this.db.$queryRaw<
       {
@@ -363,6 +360,16 @@ export class PrismaTransferStore implements TransferStore {
     });
   }
 
+  /** Open requests outside the scope: made under another protocol, which this server can show but not work on. */
+  async countOpenOutside(on: ProfileScope): Promise<number> {
+    return this.db.transfer.count({
+      where: {
+        state: { notIn: ['closed', 'withdrawn'] },
+        NOT: { profileId: on.profileId, routeId: { in: [...on.routeIds] } },
+      },
+    });
+  }
+
   /**
    * Deadlines passed and not met on open transfers: timers due before `now` that fired or wait to fire and
    * were never settled. The caller checks each against the transfer's current state.
@@ -370,7 +377,7 @@ export class PrismaTransferStore implements TransferStore {
   async outstanding(
     now: Date,
     kinds: TimerKind[],
-    on: { profileId: string; routeIds: readonly string[] },
+    on: ProfileScope,
   ): Promise<{ timer: TimerRow; transfer: TransferRow }[]> {
     const rows = await this.db.timer.findMany({
       where: {

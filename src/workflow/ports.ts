@@ -98,6 +98,19 @@ export type TimerKind =
 
 /** The timers that chase a decision: settled together when the decision is made. */
 export const decisionTimerKinds: TimerKind[] = ['decision_reminder', 'decision_due'];
+
+/**
+ * The requests a server can act on: those made under its profile, on its routes. Another protocol's requests (a
+ * second council tried on the same data) keep their timers for a server that runs it, and stay off its lists.
+ */
+export interface ProfileScope {
+  profileId: string;
+  routeIds: readonly string[];
+}
+
+export function profileScope(profile: { id: string; routes: readonly { id: string }[] }): ProfileScope {
+  return { profileId: profile.id, routeIds: profile.routes.map((r) => r.id) };
+}
 /** The timers that chase meetings and tasks. */
 export const meetingTimerKinds: TimerKind[] = [
   'meeting_due',
@@ -232,15 +245,10 @@ export interface TimerStore extends TransferStore {
   transaction<T>(fn: (store: TimerStore) => Promise<T>): Promise<T>;
   /** Claims up to `limit` pending timers due at `now`, oldest first, skipping rows another sweeper holds. */
   /**
-   * Due timers, oldest first, locked for this sweep: those of no transfer (digests) and those of transfers made
-   * under this profile, on its routes (a request made under another protocol keeps its timers for a server that
-   * runs it).
+   * Due timers, oldest first, locked for this sweep: those of no transfer (digests) and those of the requests in
+   * scope (see ProfileScope).
    */
-  claimDue(
-    now: Date,
-    limit: number,
-    on: { profileId: string; routeIds: readonly string[] },
-  ): Promise<TimerRow[]>;
+  claimDue(now: Date, limit: number, on: ProfileScope): Promise<TimerRow[]>;
   /** Applies a handled timer's writes and marks it done; false if the transfer changed meanwhile. */
   finishTimer(timer: TimerRow, action: SweepAction, now: Date): Promise<boolean>;
   /** Creates timers that belong to no transfer (digests) unless a timer with the same key exists. */
@@ -249,7 +257,7 @@ export interface TimerStore extends TransferStore {
   outstanding(
     now: Date,
     kinds: TimerKind[],
-    on: { profileId: string; routeIds: readonly string[] },
+    on: ProfileScope,
   ): Promise<{ timer: TimerRow; transfer: TransferRow }[]>;
 }
 

@@ -13,18 +13,18 @@ import { nextStage } from '../domain/ladder.ts';
 import { awaitingDecision, stateLabels } from '../domain/lifecycle.ts';
 import type { ProtocolProfile } from '../domain/profile.ts';
 import { type Role, roleLabels } from '../domain/roles.ts';
-import { findRoute } from '../domain/rules.ts';
 import { climb } from './escalation.ts';
 import { ladderPings } from './notifications.ts';
 import { meetingParticipants, peopleToInvite } from './participants.ts';
-import type {
-  NewOutbox,
-  NewTimer,
-  SweepAction,
-  TimerKind,
-  TimerRow,
-  TimerStore,
-  TransferRow,
+import {
+  type NewOutbox,
+  type NewTimer,
+  profileScope,
+  type SweepAction,
+  type TimerKind,
+  type TimerRow,
+  type TimerStore,
+  type TransferRow,
 } from './ports.ts';
 import type { TransferWorkflow } from './transfers.ts';
 
@@ -52,7 +52,7 @@ export async function sweepDueTimers(
   const max = opts.max ?? 10_000;
   const report: SweepReport = { handled: [], skipped: 0, failed: [] };
   await store.ensureGlobalTimers(recurringTimers(workflow, now), now);
-  const on = { profileId: workflow.profile.id, routeIds: workflow.profile.routes.map((r) => r.id) };
+  const on = profileScope(workflow.profile);
   for (;;) {
     const claimed = await store.transaction(async (tx) => {
       const timers = await tx.claimDue(now, batch, on);
@@ -65,8 +65,8 @@ export async function sweepDueTimers(
             : await handleDigest(workflow, tx, timer, now);
         } catch (e) {
           // One timer the sweep cannot handle (a fault in its handling) must not hold back every other timer:
-          // it is set aside, and the rest of the batch goes on. A database
-          // error is not caught here in effect: the transaction is aborted, so the next statement fails too.
+          // it is set aside, and the rest of the batch goes on. A database error is not caught here in effect:
+          // the transaction is aborted, so the next statement fails too.
           const reason = e instanceof Error ? e.message : String(e);
           action = setAside(workflow, timer, now, reason);
           report.failed.push({ ref: t?.ref ?? null, kind: timer.kind, timerId: timer.id, reason });
@@ -243,9 +243,7 @@ async function stillOutstanding(
       return { text: `${m.label}: outcome not recorded`, teams: both };
     }
     case 'task_due': {
-      // Listed even when its route has gone from the profile (that timer failed; it is still overdue).
-      const label =
-        findRoute(w.profile, t.routeId)?.tasks.find((x) => x.id === timer.payload.task)?.label ?? 'a task';
+      const label = w.route(t.routeId).tasks.find((x) => x.id === timer.payload.task)?.label ?? 'a task';
       return {
         text: `${label} ${late}`,
         teams: [timer.payload.owner === 'sending' ? t.sendingTeamId : t.receivingTeamId],
@@ -276,8 +274,7 @@ async function overdueDigests(
     'ladder_stage',
   ];
   const byTeam = new Map<string, { ref: string; stateLabel: string; dueText: string }[]>();
-  const on = { profileId: w.profile.id, routeIds: w.profile.routes.map((r) => r.id) };
-  for (const { timer, transfer } of await tx.outstanding(now, kinds, on)) {
+  for (const { timer, transfer } of await tx.outstanding(now, kinds, profileScope(w.profile))) {
     const item = await stillOutstanding(w, tx, timer, transfer, now);
     if (!item) continue;
     for (const team of new Set(item.teams)) {

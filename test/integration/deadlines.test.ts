@@ -7,7 +7,7 @@ import type { ProtocolProfile } from '../../src/domain/profile.ts';
 import { builtInProfile } from '../../src/protocols/index.ts';
 import type { Database } from '../../src/store/database.ts';
 import type { PrismaTransferStore } from '../../src/store/transfer-store.ts';
-import type { MeetingRow } from '../../src/workflow/ports.ts';
+import { type MeetingRow, profileScope } from '../../src/workflow/ports.ts';
 import { sweepDueTimers } from '../../src/workflow/sweep.ts';
 import { TransferWorkflow } from '../../src/workflow/transfers.ts';
 import { databaseKinds, freshDatabase } from '../support/databases.ts';
@@ -711,6 +711,9 @@ describe.each(databaseKinds)('deadlines on %s', (kind) => {
       routes: w.profile.routes.map((r) => (r.id === 'to-statutory' ? { ...r, id: 'to-mash' } : r)),
     };
     const w2 = new TransferWorkflow({ profile: other, calendar: w.calendar, directory: w.directory, store });
+    // The server counts it at start as a request it can show but not work on.
+    expect(await store.countOpenOutside(profileScope(other))).toBe(1);
+    expect(await store.countOpenOutside(profileScope(w.profile))).toBe(0);
     const report = await sweepDueTimers(w2, store, at('2026-12-04T12:00:00Z'), { batch: 1 });
     expect(report.failed).toEqual([]);
     expect(report.handled.some((h) => h.ref === foreign.ref)).toBe(false);
