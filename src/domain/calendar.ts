@@ -51,6 +51,11 @@ export const durationUnits = [
 ] as const;
 export type DurationUnit = (typeof durationUnits)[number];
 
+/** A unit counted in working time (working days or hours), as opposed to clock or calendar time. */
+export function isWorkingUnit(unit: string): boolean {
+  return unit === 'working_days' || unit === 'working_hours';
+}
+
 /** A time limit. `amount` may be 0 or negative (negative = before the anchor). */
 export interface Duration {
   amount: number;
@@ -630,7 +635,7 @@ export class WorkingCalendar {
     const kind = checkUnit(unit);
     if (tNow === tDue) return 'due now';
     const overdue = tNow > tDue;
-    const working = kind === 'working_days' || kind === 'working_hours';
+    const working = isWorkingUnit(kind);
     const ms = working ? Math.abs(this.workingMsBetween(now, due)) : Math.abs(tDue - tNow);
     let amount: string;
     if (ms === 0) {

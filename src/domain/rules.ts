@@ -3,7 +3,7 @@
  * evidence wording, the receiving service, and the meetings and tasks with their due times.
  */
 import { z } from 'zod';
-import type { WorkingCalendar } from './calendar.ts';
+import { isWorkingUnit, type WorkingCalendar } from './calendar.ts';
 import { type ConditionContext, evaluateCondition, type FieldError, type FormValues } from './form.ts';
 import type { MeetingRule, ProtocolProfile, Route, TaskRule } from './profile.ts';
 
@@ -282,7 +282,7 @@ export function decisionDue(route: Route, from: Date, calendar: WorkingCalendar,
   if (route.decision.mode !== 'decide' || !route.decision.due) return null;
   const due = calendar.due(from, route.decision.due);
   if (pausedMs <= 0) return due;
-  return workingUnit(route.decision.due.unit)
+  return isWorkingUnit(route.decision.due.unit)
     ? calendar.addWorkingMs(due, pausedMs)
     : new Date(due.getTime() + pausedMs);
 }
@@ -295,11 +295,9 @@ export function pauseLength(
   calendar: WorkingCalendar,
 ): number {
   const unit = route.decision.due?.unit;
-  if (unit && workingUnit(unit)) return calendar.workingMs(pausedAt, resumedAt);
+  if (unit && isWorkingUnit(unit)) return calendar.workingMs(pausedAt, resumedAt);
   return Math.max(0, resumedAt.getTime() - pausedAt.getTime());
 }
-
-const workingUnit = (unit: string) => unit === 'working_days' || unit === 'working_hours';
 
 /** Routes a person in a team providing `service` may start with this command. */
 export function routesFor(profile: ProtocolProfile, service: string, command?: Route['command']): Route[] {

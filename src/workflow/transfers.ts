@@ -454,6 +454,11 @@ export class TransferWorkflow {
     return levels[levels.length - 1] as string;
   }
 
+  /** The time the decision clock has stood paused up to `now`, the pause still open (if any) included. */
+  private pausedSoFar(t: TransferRow, route: Route, now: Date): number {
+    return t.pausedMs + (t.pausedAt ? pauseLength(route, t.pausedAt, now, this.calendar) : 0);
+  }
+
   /** The decision's chase: a reminder before it is due (if there is time for one), and the overdue chase. */
   private decisionTimer(
     route: Route,
@@ -744,7 +749,7 @@ export class TransferWorkflow {
       }
       // More information pauses the clock; the answer (resubmission) lets it run on from where it stopped: the
       // time it stood is added to the time allowed, and the request keeps the time it had already waited.
-      const pausedMs = t.pausedMs + (t.pausedAt ? pauseLength(route, t.pausedAt, now, this.calendar) : 0);
+      const pausedMs = this.pausedSoFar(t, route, now);
       return {
         patch: {
           form,
@@ -954,7 +959,7 @@ export class TransferWorkflow {
             ? {
                 patch: {
                   pausedAt: null,
-                  pausedMs: t.pausedMs + pauseLength(route, t.pausedAt, now, this.calendar),
+                  pausedMs: this.pausedSoFar(t, route, now),
                 },
               }
             : {}),

@@ -8,7 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import { DateTime } from 'luxon';
-import type { Duration, WorkingCalendar } from '../../domain/calendar.ts';
+import { type Duration, isWorkingUnit, type WorkingCalendar } from '../../domain/calendar.ts';
 import type { Directory } from '../../domain/directory.ts';
 import { stateLabels, type TransferState, transferStates } from '../../domain/lifecycle.ts';
 import type { ProtocolProfile } from '../../domain/profile.ts';
@@ -249,7 +249,7 @@ export async function loadDecisions(ctx: DashboardContext): Promise<DecisionData
     // pause is stored as working time and is taken off; on a clock-hours limit it is clock time, whose working
     // part is not known, so nothing is taken off there (the due time above does allow for it).
     const unit = route?.decision.due?.unit;
-    const paused = unit === 'working_days' || unit === 'working_hours' ? Number(t.pausedMs) : 0;
+    const paused = unit && isWorkingUnit(unit) ? Number(t.pausedMs) : 0;
     const minutes = Math.max(
       0,
       ctx.calendar.workingMinutesBetween(t.submittedAt, decision.at) - Math.round(paused / 60_000),
