@@ -33,7 +33,7 @@ import { emergencyCard, formData, listCard, requestCard, requestFormCard, status
 import { type Fields, runVerb, startRequest, stringInputs } from '../verbs.ts';
 import { type ActivityJson, ConnectorError, type TeamsLogic, type TurnHelpers } from './agent.ts';
 import { attachment, cardContentType, forTeamsMessage, refilled } from './cards.ts';
-import { refKeys } from './ref-keys.ts';
+import { bareConversationId, inConversation, refKeys } from './ref-keys.ts';
 
 export interface TeamsBotDeps {
   app: App;
@@ -139,24 +139,23 @@ export function teamsLogic(deps: TeamsBotDeps): TeamsLogic {
       // Matched by the Entra object id: the Teams user id (29:…) is what a card's refresh list and a new chat
       // need, so it is remembered in its place.
       const mri = ids[0];
-      if (id !== mri && mri?.startsWith('29:')) {
-        await linkPersonUser(app.db, p.id, 'teams', mri);
-        await app.reloadDirectory();
-        log.info({ person: p.id }, 'teams: remembered the Teams user id of a person matched by object id');
-        return app.workflow.directory.person(p.id) ?? p;
-      }
+      if (id !== mri && mri?.startsWith('29:'))
+        return remember(p, mri, 'teams: remembered the Teams user id of a person matched by object id');
       return p;
     }
     const email = await helpers.memberEmail();
     const found = email ? app.workflow.directory.byEmail(email) : undefined;
     const teamsId = ids[0];
     if (!found || !teamsId) return null;
-    if (!found.teamsUser) {
-      await linkPersonUser(app.db, found.id, 'teams', teamsId);
-      await app.reloadDirectory();
-      log.info({ person: found.id }, 'teams: matched a person by e-mail and remembered their Teams id');
-    }
-    return app.workflow.directory.person(found.id) ?? found;
+    if (found.teamsUser) return found;
+    return remember(found, teamsId, 'teams: matched a person by e-mail and remembered their Teams id');
+  };
+  /** Saves a person's Teams id in the directory and returns them as the directory now has them. */
+  const remember = async (p: Person, teamsId: string, why: string): Promise<Person> => {
+    await linkPersonUser(app.db, p.id, 'teams', teamsId);
+    await app.reloadDirectory();
+    log.info({ person: p.id }, why);
+    return app.workflow.directory.person(p.id) ?? p;
   };
   const notInDirectory = () =>
     `You are not in the Stepwise directory for the ${app.profile.name}, so you cannot use Stepwise yet. Ask your council's Stepwise administrator to add your Teams account.`;
@@ -321,7 +320,7 @@ export function teamsLogic(deps: TeamsBotDeps): TeamsLogic {
     }
     const conversationId = String((reference.conversation as { id?: string } | undefined)?.id ?? '');
     await settings.setSetting(refKeys.team(team.id), reference);
-    await linkTeamChannel(app.db, team.id, 'teams', conversationId.split(';')[0] ?? conversationId);
+    await linkTeamChannel(app.db, team.id, 'teams', bareConversationId(conversationId));
     await app.reloadDirectory();
     return text(linkedText(team.name, await resend([{ teamId: team.id }])));
   };
@@ -335,7 +334,7 @@ export function teamsLogic(deps: TeamsBotDeps): TeamsLogic {
    */
   const onInstall: TeamsLogic['onInstall'] = async (activity, reference, helpers) => {
     const conversation = (activity.conversation ?? {}) as { id?: string };
-    const id = String(conversation.id ?? '').split(';')[0] ?? '';
+    const id = bareConversationId(String(conversation.id ?? ''));
     const repeat =
       activity.action === 'add-upgrade' || (await settings.setting(refKeys.conversation(id))) !== null;
     const said = (welcome: string, resent: number) =>
@@ -360,10 +359,7 @@ export function teamsLogic(deps: TeamsBotDeps): TeamsLogic {
     // channel is another of them (now, or once the directory names it) is posted to there.
     const others = (await helpers.teamChannels()).filter((c) => c !== id);
     for (const channel of others)
-      await settings.setSetting(refKeys.conversation(channel), {
-        ...reference,
-        conversation: { ...(reference.conversation as object), id: channel },
-      });
+      await settings.setSetting(refKeys.conversation(channel), inConversation(reference, channel));
     const linked = app.workflow.directory.teams.filter(
       (t) => t.teamsChannel === id || (typeof t.teamsChannel === 'string' && others.includes(t.teamsChannel)),
     );
@@ -400,7 +396,7 @@ export function teamsLogic(deps: TeamsBotDeps): TeamsLogic {
     if (typeof channel !== 'string' || !channel) return;
     // Not a reply to the event (which Teams sent in another channel): its id goes.
     const { activityId: _event, ...rest } = reference;
-    const saved = { ...rest, conversation: { ...(reference.conversation as object), id: channel } };
+    const saved = inConversation(rest, channel);
     await settings.setSetting(refKeys.conversation(channel), saved);
     const team = app.workflow.directory.teams.find((t) => t.teamsChannel === channel);
     if (team) {
@@ -411,7 +407,7 @@ export function teamsLogic(deps: TeamsBotDeps): TeamsLogic {
 
   /** The app was removed from a team, chat or person: that conversation is forgotten, so a new install is welcomed. */
   const onUninstall: TeamsLogic['onUninstall'] = async (activity, helpers) => {
-    const id = String((activity.conversation as { id?: string } | undefined)?.id ?? '').split(';')[0] ?? '';
+    const id = bareConversationId(String((activity.conversation as { id?: string } | undefined)?.id ?? ''));
     await settings.deleteSetting(refKeys.conversation(id));
     if (isPersonal(activity)) {
       const person = await personOf(activity, helpers).catch(() => null);

@@ -11,6 +11,16 @@ export const refKeys = {
   escalation: `${teamsRefPrefix}escalation`,
 };
 
+/** A channel's own conversation id, without the thread a message in it arrives in (`;messageid=…`). */
+export function bareConversationId(id: string): string {
+  return id.split(';')[0] ?? id;
+}
+
+/** The same reference, for another conversation of the same team (another of its channels). */
+export function inConversation<T extends Record<string, unknown>>(reference: T, id: string): T {
+  return { ...reference, conversation: { ...(reference.conversation as object), id } };
+}
+
 /**
  * A conversation reference as it is kept for posting to later: a new post, not a reply. A channel message arrives
  * in its thread's conversation (`19:…@thread.tacv2;messageid=…`), and Teams threads a post by that `;messageid=`
@@ -18,8 +28,7 @@ export const refKeys = {
  * stays: the SDK answers it as `replyToId`, which Teams does not thread by, and the Playground needs it.)
  */
 export function postableReference<T extends Record<string, unknown>>(reference: T): T {
-  const conversation = reference.conversation as { id?: unknown } | undefined;
-  if (!conversation || typeof conversation.id !== 'string' || !conversation.id.includes(';'))
-    return reference;
-  return { ...reference, conversation: { ...conversation, id: conversation.id.split(';')[0] } };
+  const id = (reference.conversation as { id?: unknown } | undefined)?.id;
+  if (typeof id !== 'string' || !id.includes(';')) return reference;
+  return inConversation(reference, bareConversationId(id));
 }

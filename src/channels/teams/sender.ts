@@ -18,7 +18,7 @@ import type { TransferRow } from '../../workflow/ports.ts';
 import * as compose from '../compose.ts';
 import { type ActivityJson, ConnectorError, type TeamsAgent } from './agent.ts';
 import { attachment, forTeamsMessage, statusOnly, teamsCardLimitBytes, withRefresh } from './cards.ts';
-import { postableReference, refKeys } from './ref-keys.ts';
+import { bareConversationId, inConversation, postableReference, refKeys } from './ref-keys.ts';
 
 type Reference = Record<string, unknown> & { conversation?: { id?: string } };
 
@@ -299,6 +299,8 @@ function message(text: string, card: AdaptiveCardJson | null): ActivityJson {
 }
 
 function threadOf(ref: Reference, messageId: string): Reference {
-  const id = String(ref.conversation?.id ?? '').split(';')[0];
-  return { ...ref, conversation: { ...(ref.conversation ?? {}), id: `${id};messageid=${messageId}` } };
+  return inConversation(
+    ref,
+    `${bareConversationId(String(ref.conversation?.id ?? ''))};messageid=${messageId}`,
+  );
 }
