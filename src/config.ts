@@ -22,12 +22,14 @@ const closures = z
     ),
   );
 
+const notAPort = 'a port number from 0 to 65535';
+
 export const configSchema = z.object({
   PORT: z.coerce
-    .number({ error: 'a port number from 0 to 65535' })
-    .int({ error: 'a port number from 0 to 65535' })
-    .min(0, { error: 'a port number from 0 to 65535' })
-    .max(65535, { error: 'a port number from 0 to 65535' })
+    .number({ error: notAPort })
+    .int({ error: notAPort })
+    .min(0, { error: notAPort })
+    .max(65535, { error: notAPort })
     .default(3978),
   HOST: z.string().default('127.0.0.1'),
   DATABASE_URL: z.string().min(1).optional(),

@@ -72,9 +72,9 @@ function dbOptions(config: Config) {
   };
 }
 
-/** The time a command acts at: --now if given (a fixed time for tests and replays), else the wall clock. */
 /**
- * `--now`: an ISO 8601 date and time with its offset (`Z` or `+01:00`). A time without one would be read in the
+ * The time a command acts at: --now if given (a fixed time for tests and replays), else the wall clock. `--now`
+ * is an ISO 8601 date and time with its offset (`Z` or `+01:00`): a time without one would be read in the
  * process's own time zone, which Stepwise never relies on, so it is refused rather than guessed.
  */
 function nowOption(value: string | undefined): Date {
