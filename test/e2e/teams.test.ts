@@ -48,6 +48,18 @@ const activity = (from: string, conversation: TeamsConversation, extra: Record<s
     extra,
   );
 const inChannel = (id: string) => ({ id, conversationType: 'channel' as const });
+/** A person added to the directory while the server runs (as `stepwise directory load` would). */
+const addPerson = async (data: {
+  id: string;
+  name: string;
+  teamId: string;
+  roles: string[];
+  email: string;
+  teamsUser?: string;
+}) => {
+  await server.app.db.prisma.person.create({ data });
+  await server.app.reloadDirectory();
+};
 const personal = (who: string) => ({ id: `a:personal-${who}`, conversationType: 'personal' as const });
 
 const post = (body: unknown, headers: Record<string, string> = {}) => postActivity(server.url, body, headers);
@@ -451,17 +463,14 @@ describe('Teams: the bot on POST /api/messages', () => {
   });
 
   it('someone the directory knows by Entra object id is remembered by their Teams user id, which cards refresh for', async () => {
-    await server.app.db.prisma.person.create({
-      data: {
-        id: 'olu',
-        name: 'Olu Object',
-        teamId: 'mash',
-        roles: ['team_manager'],
-        email: 'olu@example.gov.uk',
-        teamsUser: '6f1c2a0e-0000-4000-8000-00000000abcd',
-      },
+    await addPerson({
+      id: 'olu',
+      name: 'Olu Object',
+      teamId: 'mash',
+      roles: ['team_manager'],
+      email: 'olu@example.gov.uk',
+      teamsUser: '6f1c2a0e-0000-4000-8000-00000000abcd',
     });
-    await server.app.reloadDirectory();
     await post({
       ...activity('x', personal('olu'), { type: 'message', text: 'transfer list' }),
       from: { id: '29:1olu', name: 'Olu', aadObjectId: '6f1c2a0e-0000-4000-8000-00000000abcd' },
@@ -483,16 +492,13 @@ describe('Teams: the bot on POST /api/messages', () => {
 
   it('someone whose Teams id the directory lacks is matched by the e-mail Teams gives, and remembered', async () => {
     // A person added to the directory with an e-mail address and no Teams id.
-    await server.app.db.prisma.person.create({
-      data: {
-        id: 'nell',
-        name: 'Nell New',
-        teamId: 'hub',
-        roles: ['practitioner'],
-        email: 'nell.new@example.gov.uk',
-      },
+    await addPerson({
+      id: 'nell',
+      name: 'Nell New',
+      teamId: 'hub',
+      roles: ['practitioner'],
+      email: 'nell.new@example.gov.uk',
     });
-    await server.app.reloadDirectory();
     connector.members.set('29:hana-new-device', { name: 'Nell', email: 'NELL.NEW@example.gov.uk' });
     await post({
       ...activity('x', personal('hana-new'), { type: 'message', text: 'transfer list' }),

@@ -38,6 +38,9 @@ describe.each(databaseKinds)('deadlines on %s', (kind) => {
       orderBy: [{ createdAt: 'asc' }, { idempotencyKey: 'asc' }],
     });
   const text = (row: { payload: unknown }) => String((row.payload as { text?: string }).text ?? '');
+  /** The digests sent to people (the managers' overdue lists), as opposed to a channel's agenda. */
+  const personalDigests = async () =>
+    (await sent(null)).filter((r) => r.kind === 'digest' && (r.target as { personId?: string }).personId);
   /** A step-up to MASH declined by Mo on Monday 11:00 and disputed by Eve, the sender, at 12:00 (stage 1 of the ladder). */
   const declinedAndDisputed = async () => {
     const t = await w.start(stepUpToMash(), monday);
@@ -325,9 +328,7 @@ describe.each(databaseKinds)('deadlines on %s', (kind) => {
     expect(JSON.stringify(posted?.payload)).not.toMatch(/Amy|Smith|2016-03-14|LCS-100234/);
     // The decision falls overdue (3 working days: Friday 17:00); Monday's list goes to the hub's team manager.
     await sweepDueTimers(w, store, at('2026-11-30T09:00:00Z'));
-    const lists = (await sent(null)).filter(
-      (r) => r.kind === 'digest' && (r.target as { personId?: string }).personId,
-    );
+    const lists = await personalDigests();
     expect(lists.map((r) => r.target)).toEqual([{ personId: 'hana' }]);
     expect(lists[0]?.payload).toMatchObject({
       title: 'Overdue for Early Help Hub: 1',
@@ -696,9 +697,7 @@ describe.each(databaseKinds)('deadlines on %s', (kind) => {
     // still names the request, which is still overdue.
     const monday7 = at('2026-12-07T12:00:00Z');
     expect((await sweepDueTimers(faulty, store, monday7)).failed).toEqual([]);
-    const lists = (await sent(null)).filter(
-      (r) => r.kind === 'digest' && (r.target as { personId?: string }).personId,
-    );
+    const lists = await personalDigests();
     expect(JSON.stringify(lists.map((r) => r.payload))).toContain(broken.ref);
   });
 
@@ -722,9 +721,7 @@ describe.each(databaseKinds)('deadlines on %s', (kind) => {
     );
     // Nor is it on the managers' overdue lists of a server that cannot act on it.
     await sweepDueTimers(w2, store, at('2026-12-07T12:00:00Z'));
-    const lists = (await sent(null)).filter(
-      (r) => r.kind === 'digest' && (r.target as { personId?: string }).personId,
-    );
+    const lists = await personalDigests();
     expect(JSON.stringify(lists.map((r) => r.payload))).toContain(kept.ref);
     expect(JSON.stringify(lists.map((r) => r.payload))).not.toContain(foreign.ref);
     const pending = await db.prisma.timer.findMany({ where: { transferId: foreign.id, status: 'pending' } });
