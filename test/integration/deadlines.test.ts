@@ -629,7 +629,7 @@ describe.each(databaseKinds)('deadlines on %s', (kind) => {
     expect((await sent(other.id)).filter((r) => r.idempotencyKey.startsWith('open-plan:'))).toEqual([]);
   });
 
-  it('below the last stage neither side ends a disagreement alone in its own favour: the side that gives way records it', async () => {
+  it('Hackney (the common ladder): below the last stage neither side ends a disagreement alone in its own favour: the side that gives way records it', async () => {
     const t = await declinedAndDisputed();
     const d = await store.openDispute(t.id);
     if (!d) throw new Error('no dispute');
@@ -655,7 +655,7 @@ describe.each(databaseKinds)('deadlines on %s', (kind) => {
     expect([resolved.state, resolved.decision?.action]).toEqual(['resolved', 'accept']);
   });
 
-  it('at the last stage either side’s people decide', async () => {
+  it('Hackney (the common ladder): at the last stage either side’s people decide', async () => {
     const t = await declinedAndDisputed();
     let d = await store.openDispute(t.id);
     while (d && d.stageIndex < d.ladder.stages.length - 1) {

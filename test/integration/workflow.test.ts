@@ -146,7 +146,7 @@ describe.each(databaseKinds)('transfer workflow on %s', (kind) => {
     expect(events.every((e) => e.surface && e.actorId)).toBe(true);
   });
 
-  it('the level stepped from is the one the sender’s service works at: a school’s request is from Tier 1', async () => {
+  it('Hackney: the level stepped from is the one the sender’s service works at: a school’s request to MASH is from Tier 1', async () => {
     expect((await w.start(stepUpToMash(), monday)).fromLevel).toBe('tier-2');
     const fromSchool = await w.start(
       stepUpToMash({
@@ -176,7 +176,7 @@ describe.each(databaseKinds)('transfer workflow on %s', (kind) => {
     expect((await w.get(t.ref)).version).toBe(1);
   });
 
-  it('a declined request is closed only by its sender, so the deciding team cannot take away the right to dispute', async () => {
+  it('Hackney (the common model): a declined request is closed only by its sender, so the deciding team cannot take away the right to dispute', async () => {
     const declined = async () => {
       const t = await w.start(stepUpToMash(), monday);
       const reason = w.profile.declineReasons.find((r) => !r.needsText) ?? w.profile.declineReasons[0];
@@ -375,7 +375,7 @@ describe.each(databaseKinds)('transfer workflow on %s', (kind) => {
     );
   });
 
-  it('asking for more information pauses the decision clock; resubmission lets it run on from where it stopped', async () => {
+  it('Hackney (the common model): asking for more information pauses the decision clock; resubmission lets it run on from where it stopped', async () => {
     const t = await w.start(stepUpToMash(), monday);
     await w.requestInfo(
       {
